@@ -1,0 +1,344 @@
+/**
+ * The Calendar Service: the one path from a signed-in user to Microsoft Graph, shared by the HTTP
+ * API, the bot and the CLI. Every method applies the dual lock before any Graph call:
+ * (1) the caller is an {@link AuthContext} (only the token verifier makes one),
+ * (2) the caller's tenant is consented ({@link TenantRegistry}),
+ * (3) the request passes its schema from `src/shared/api.ts` (parsed here, whatever the front).
+ *
+ * Calendar data is read just in time and never stored; only interviews Convene creates are.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  AvailabilityRequest,
+  type AvailabilityRequestInput,
+  type AvailabilityResponse,
+  type AttendeeResult,
+  CancelInterviewRequest,
+  type Channel,
+  CreateInterviewRequest,
+  type CreateInterviewRequestInput,
+  IdempotencyKey,
+  type Interview,
+  ListInterviewsQuery,
+  PeopleQuery,
+  type Person,
+} from '../../shared/api';
+import { ConveneError } from '../../shared/errors';
+import type { AuthContext } from '../auth/user-token';
+import type { TenantRegistry } from '../consent/tenant-registry';
+import { findSlots, resolveZone } from '../scheduling';
+import type { AttendeeInput, BusyItem, MailboxSettingsInput } from '../scheduling/types';
+import type { InterviewRecord, InterviewStore } from '../store/types';
+import { parseOrThrow } from '../validation';
+import { KeyedMutex } from './keyed-mutex';
+import type { CalendarProvider, CallContext, DirectoryUser, MailboxSettingsResult, ScheduleResult } from './provider';
+
+/** A booking's outcome. `replayed`: the Idempotency-Key was seen before; nothing new was created. */
+export interface BookingResult {
+  interview: Interview;
+  replayed: boolean;
+  /** Panel members whose calendars could not be checked at booking time (never assumed free). */
+  warnings: AttendeeResult[];
+}
+
+export interface CalendarService {
+  /**
+   * Free slots for a panel (DESIGN.md `POST /api/availability`): getSchedule and mailboxSettings
+   * read concurrently (one Graph round trip), then the pure engine.
+   * @throws ConveneError invalid_request | tenant_not_consented | unauthenticated (user left the tenant) | forbidden | unprocessable | graph_unavailable
+   */
+  findAvailability(auth: AuthContext, input: AvailabilityRequestInput | unknown, requestId: string): Promise<AvailabilityResponse>;
+  /**
+   * Books an interview in the caller's own calendar (the caller is the organizer), after
+   * re-checking the panel's free/busy. The same `idempotencyKey` never creates a second event.
+   * @throws ConveneError slot_taken (409) | idempotency_key_reused (409) | invalid_request | tenant_not_consented | graph_unavailable
+   */
+  bookInterview(auth: AuthContext, input: CreateInterviewRequestInput | unknown, idempotencyKey: string | undefined, channel: Channel, requestId: string): Promise<BookingResult>;
+  /** The caller's interviews overlapping `[from, to)`. */
+  listInterviews(auth: AuthContext, query: unknown, requestId: string): Promise<Interview[]>;
+  /** @throws ConveneError not_found when it is not the caller's */
+  getInterview(auth: AuthContext, id: string, requestId: string): Promise<Interview>;
+  /** Cancels through Graph (attendees are notified). @throws not_found | conflict */
+  cancelInterview(auth: AuthContext, id: string, input: unknown, requestId: string): Promise<Interview>;
+  /** Up to 20 people of the caller's tenant for pickers. */
+  searchPeople(auth: AuthContext, query: unknown, requestId: string): Promise<Person[]>;
+}
+
+export interface CalendarServiceDeps {
+  provider: CalendarProvider;
+  tenants: TenantRegistry;
+  interviews: InterviewStore;
+  /** Epoch ms. */
+  now: () => number;
+  newId?: () => string;
+}
+
+const BLOCKING = new Set(['busy', 'oof', 'unknown']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Creates the service. */
+export function createCalendarService(deps: CalendarServiceDeps): CalendarService {
+  const bookingLocks = new KeyedMutex();
+  const newId = deps.newId ?? randomUUID;
+
+  async function lock(auth: AuthContext, requestId: string): Promise<CallContext> {
+    await deps.tenants.ensureConsented(auth.tid);
+    return { tenantId: auth.tid, actorOid: auth.oid, requestId };
+  }
+
+  /** The organizer and everyone's mailbox settings in one `$batch`, checked. */
+  async function organizerAndSettings(ctx: CallContext, auth: AuthContext, mailboxes: string[]) {
+    const r = await deps.provider.getOrganizerAndMailboxSettings(ctx, auth.oid, mailboxes);
+    if (r.organizer.status !== 'ok') {
+      if (r.organizer.status === 'notFound')
+        throw new ConveneError('unauthenticated', 'Your account is no longer in this organization, so Convene no longer acts for it.');
+      throw mailboxRefused(r.organizer.reason);
+    }
+    if (r.organizerSettings.status !== 'ok') {
+      if (r.organizerSettings.status === 'notFound')
+        throw new ConveneError('forbidden', 'Your account has no Exchange Online mailbox, so Convene cannot schedule for you.');
+      throw mailboxRefused(r.organizerSettings.reason);
+    }
+    return { organizer: r.organizer.user, organizerSettings: r.organizerSettings.settings, attendees: r.attendees };
+  }
+
+  function toEngineAttendee(email: string, schedule: ScheduleResult | undefined, settings: MailboxSettingsResult | undefined): AttendeeInput {
+    if (!schedule) return { email, status: 'error', reason: 'Microsoft Graph did not return this calendar.' };
+    if (schedule.status !== 'ok') return { email, status: schedule.status, reason: schedule.reason, ...(settings?.status === 'ok' ? { mailboxSettings: settings.settings } : {}) };
+    if (!settings) return { email, status: 'error', reason: 'Microsoft Graph did not return the mailbox settings.' };
+    if (settings.status !== 'ok') return { email, status: settings.status, reason: settings.reason };
+    return { email, status: 'ok', mailboxSettings: settings.settings, busy: schedule.items };
+  }
+
+  function toInterview(r: InterviewRecord): Interview {
+    return {
+      id: r.id,
+      status: r.status,
+      organizer: { oid: r.organizerOid, email: r.organizerEmail },
+      candidate: { name: r.candidateName, email: r.candidateEmail, ...(r.candidateTimeZone ? { timeZone: r.candidateTimeZone } : {}) },
+      panel: r.panel,
+      subject: r.subject,
+      start: r.start,
+      end: r.end,
+      timeZone: r.timeZone,
+      ...(r.graphEventId ? { graphEventId: r.graphEventId } : {}),
+      ...(r.iCalUId ? { iCalUId: r.iCalUId } : {}),
+      ...(r.joinUrl ? { joinUrl: r.joinUrl } : {}),
+      channel: r.channel,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+    };
+  }
+
+  async function ownInterview(auth: AuthContext, id: string): Promise<InterviewRecord> {
+    if (!UUID.test(id)) throw new ConveneError('not_found', 'No such interview.');
+    const r = await deps.interviews.get(auth.tid, id.toLowerCase());
+    if (!r || r.organizerOid !== auth.oid) throw new ConveneError('not_found', 'No such interview.');
+    return r;
+  }
+
+  async function createInGraph(ctx: CallContext, auth: AuthContext, record: InterviewRecord, teamsMeeting: boolean): Promise<InterviewRecord> {
+    const created = await deps.provider.createEvent(ctx, auth.oid, {
+      subject: record.subject,
+      bodyHtml: inviteBody(record),
+      startMs: Date.parse(record.start),
+      endMs: Date.parse(record.end),
+      timeZone: record.timeZone,
+      attendees: [...record.panel.map((email) => ({ email })), { email: record.candidateEmail, name: record.candidateName }],
+      teamsMeeting,
+      transactionId: record.transactionId,
+    });
+    return deps.interviews.markScheduled(auth.tid, record.id, { graphEventId: created.id, iCalUId: created.iCalUId, joinUrl: created.joinUrl ?? null });
+  }
+
+  return {
+    async findAvailability(auth, input, requestId) {
+      const request = parseOrThrow(AvailabilityRequest, input);
+      const ctx = await lock(auth, requestId);
+      const panel = dedupe(request.panel);
+      const startMs = Date.parse(request.window.start);
+      const endMs = Date.parse(request.window.end);
+      // One Graph round trip of latency: getSchedule and the mailboxSettings batch run concurrently.
+      const [schedules, settings] = await Promise.all([
+        deps.provider.getSchedule(ctx, auth.oid, panel, startMs, endMs),
+        organizerAndSettings(ctx, auth, panel),
+      ]);
+      const attendees = panel.map((email, i) => toEngineAttendee(email, schedules[i], settings.attendees[i]));
+      const result = findSlots({
+        organizer: { email: settings.organizer.mail, mailboxSettings: settings.organizerSettings },
+        attendees,
+        windowStartMs: startMs,
+        windowEndMs: endMs,
+        durationMinutes: request.durationMinutes,
+        stepMinutes: request.stepMinutes,
+        bufferMinutes: request.bufferMinutes,
+        maxSlots: request.maxSlots,
+        tentativeBlocks: request.tentativeBlocks,
+        ...(request.candidate ? { candidate: request.candidate } : {}),
+        nowMs: deps.now(),
+      });
+      return result;
+    },
+
+    async bookInterview(auth, input, idempotencyKey, channel, requestId) {
+      const key = parseOrThrow(IdempotencyKey, idempotencyKey, 'Idempotency-Key');
+      const request = parseOrThrow(CreateInterviewRequest, input);
+      const ctx = await lock(auth, requestId);
+      const requestHash = hashRequest(request);
+
+      const existing = await deps.interviews.findByIdempotencyKey(auth.tid, auth.oid, key);
+      if (existing) return replay(existing);
+
+      const panel = dedupe(request.panel);
+      const startMs = Date.parse(request.start);
+      const endMs = Date.parse(request.end);
+      if (startMs < deps.now()) throw new ConveneError('invalid_request', 'The interview would start in the past.', { details: [{ path: 'start', message: 'must be in the future' }] });
+
+      return bookingLocks.runExclusive([auth.tid, ...panel.map((p) => `${auth.tid}:${p}`), `${auth.tid}:${auth.oid}`], async () => {
+        // A concurrent request with the same key may have finished while we waited.
+        const raced = await deps.interviews.findByIdempotencyKey(auth.tid, auth.oid, key);
+        if (raced) return replay(raced);
+
+        const bufferMs = request.bufferMinutes * 60_000;
+        const [schedules, who] = await Promise.all([
+          deps.provider.getSchedule(ctx, auth.oid, panel, startMs - bufferMs, endMs + bufferMs),
+          organizerAndSettings(ctx, auth, []),
+        ]);
+        const warnings: AttendeeResult[] = [];
+        const taken: string[] = [];
+        panel.forEach((email, i) => {
+          const s = schedules[i];
+          if (!s) {
+            warnings.push({ email, status: 'error', reason: 'Microsoft Graph did not return this calendar.' });
+            return;
+          }
+          if (s.status !== 'ok') {
+            warnings.push({ email, status: s.status, reason: s.reason });
+            return;
+          }
+          if (s.items.some((item) => blocks(item, request.tentativeBlocks) && item.startMs < endMs + bufferMs && item.endMs > startMs - bufferMs)) taken.push(email);
+        });
+        if (taken.length > 0)
+          throw new ConveneError('slot_taken', `The panel is no longer free at that time (${taken.join(', ')} now busy). Refresh the slots and pick another.`);
+
+        const zone = organizerZone(who.organizerSettings);
+        const id = newId();
+        const { created, interview } = await deps.interviews.create({
+          id,
+          tid: auth.tid,
+          organizerOid: auth.oid,
+          organizerEmail: who.organizer.mail,
+          candidateName: request.candidate.name,
+          candidateEmail: request.candidate.email,
+          candidateTimeZone: request.candidate.timeZone ?? null,
+          panel,
+          subject: request.subject ?? `Interview: ${request.candidate.name}`,
+          start: new Date(startMs).toISOString(),
+          end: new Date(endMs).toISOString(),
+          timeZone: zone,
+          status: 'pending',
+          channel,
+          // Graph transactionId: stable per interview, so a retried POST cannot create a second event.
+          transactionId: id,
+          idempotencyKey: key,
+          requestHash,
+        });
+        if (!created) return replay(interview);
+        const scheduled = await createInGraph(ctx, auth, interview, request.teamsMeeting);
+        return { interview: toInterview(scheduled), replayed: false, warnings };
+      });
+
+      async function replay(found: InterviewRecord): Promise<BookingResult> {
+        if (found.requestHash !== requestHash)
+          throw new ConveneError('idempotency_key_reused', 'This Idempotency-Key was already used for a different interview request.');
+        // A booking whose Graph call failed after the row was written: finish it with the same
+        // transactionId (Graph returns the event if the first attempt did reach it).
+        if (found.status === 'pending') {
+          const done = await createInGraph(ctx, auth, found, request.teamsMeeting);
+          return { interview: toInterview(done), replayed: true, warnings: [] };
+        }
+        return { interview: toInterview(found), replayed: true, warnings: [] };
+      }
+    },
+
+    async listInterviews(auth, query, requestId) {
+      const q = parseOrThrow(ListInterviewsQuery, query);
+      await lock(auth, requestId);
+      const rows = await deps.interviews.listForOrganizer(auth.tid, auth.oid, q.from && iso(q.from), q.to && iso(q.to));
+      return rows.map(toInterview);
+    },
+
+    async getInterview(auth, id, requestId) {
+      await lock(auth, requestId);
+      return toInterview(await ownInterview(auth, id));
+    },
+
+    async cancelInterview(auth, id, input, requestId) {
+      const body = parseOrThrow(CancelInterviewRequest, input ?? {});
+      const ctx = await lock(auth, requestId);
+      const record = await ownInterview(auth, id);
+      if (record.status === 'cancelled') return toInterview(record);
+      if (record.status !== 'scheduled' || !record.graphEventId)
+        throw new ConveneError('conflict', `An interview that is ${record.status} cannot be cancelled.`);
+      await deps.provider.cancelEvent(ctx, auth.oid, record.graphEventId, body.comment);
+      return toInterview(await deps.interviews.setStatus(auth.tid, record.id, 'cancelled'));
+    },
+
+    async searchPeople(auth, query, requestId) {
+      const q = parseOrThrow(PeopleQuery, query);
+      const ctx = await lock(auth, requestId);
+      const users: DirectoryUser[] = await deps.provider.searchUsers(ctx, q.q, 20);
+      return users.map((u) => ({ email: u.mail, displayName: u.displayName }));
+    },
+  };
+}
+
+function blocks(item: BusyItem, tentativeBlocks: boolean): boolean {
+  return BLOCKING.has(item.status) || (tentativeBlocks && item.status === 'tentative');
+}
+
+function organizerZone(settings: MailboxSettingsInput): string {
+  if (!settings.timeZone) throw new ConveneError('unprocessable', 'Your mailbox has no time zone set; set one in Outlook settings.');
+  return resolveZone(settings.timeZone);
+}
+
+function mailboxRefused(reason: string): ConveneError {
+  return new ConveneError('forbidden', `Convene cannot act for your mailbox: ${reason}`);
+}
+
+function dedupe(emails: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const e of emails) {
+    const k = e.toLowerCase();
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(k);
+    }
+  }
+  return out;
+}
+
+function iso(s: string): string {
+  return new Date(Date.parse(s)).toISOString();
+}
+
+/** SHA-256 of the parsed request with instants normalized, to detect a reused Idempotency-Key. */
+function hashRequest(r: CreateInterviewRequest): string {
+  const canonical = {
+    ...r,
+    candidate: { ...r.candidate, email: r.candidate.email.toLowerCase() },
+    panel: dedupe(r.panel),
+    start: iso(r.start),
+    end: iso(r.end),
+  };
+  return createHash('sha256').update(JSON.stringify(canonical, Object.keys(canonical).sort())).digest('hex');
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function inviteBody(r: InterviewRecord): string {
+  return `<p>Interview with ${escapeHtml(r.candidateName)}.</p><p>Scheduled with Convene.</p>`;
+}
