@@ -1,0 +1,25 @@
+/**
+ * The {@link Store} over a {@link SqlClient}: the same code for PGlite and PostgreSQL.
+ */
+import { createAuditStore } from './audit';
+import type { SqlClient } from './db';
+import { createInterviewStore } from './interviews';
+import { createTenantStore } from './tenants';
+import type { Store } from './types';
+
+/**
+ * Build the store on an already migrated client (see `migrate`). The store owns the client:
+ * `close()` closes it.
+ */
+export function createSqlStore(db: SqlClient): Store {
+  return {
+    kind: db.kind,
+    tenants: createTenantStore(db),
+    interviews: createInterviewStore(db),
+    audit: createAuditStore(db),
+    async ping() {
+      await db.query('SELECT 1');
+    },
+    close: () => db.close(),
+  };
+}
