@@ -1,0 +1,570 @@
+/**
+ * The {@link CalendarProvider} over Microsoft Graph, app-only, per tenant.
+ *
+ * Layers, each its own unit over {@link GraphTransport}:
+ *
+ *   provider -> retries (`retry.ts`) -> 4-per-mailbox limit (`limiter.ts`) -> client (`client.ts`) -> injected fetch
+ *
+ * with `$batch` (`batch.ts`) sending its envelopes through the same stack. Per DESIGN.md
+ * "Graph usage": getSchedule in chunks of 20 schedules and windows under 62 days, every chunk in
+ * flight at once; mailbox settings (and the organizer) in `$batch` envelopes of 20.
+ *
+ * Audit: every Graph read or write is one {@link AuditEntry} per target mailbox (one per schedule
+ * of a getSchedule call, one per `$batch` sub-request), with its final HTTP status after retries
+ * (0 when no answer came) and Graph's `request-id`. Entries of one provider call are appended
+ * in ONE `audit.append`, awaited, also when the call fails. No bodies, subjects or tokens.
+ *
+ * Failures: whole-call failures throw (`graph_unavailable` with `retryAfterMs` when Graph kept
+ * throttling, `graph_error`, `tenant_not_consented` from the token source, and `forbidden` when
+ * Graph refuses the organizer's own mailbox); one mailbox's failure is a value.
+ *
+ * @see https://learn.microsoft.com/graph/api/calendar-getschedule
+ * @see https://learn.microsoft.com/graph/json-batching
+ */
+import { DateTime, IANAZone } from 'luxon';
+import { ConveneError } from '../../../shared/errors';
+import type { AuditEntry } from '../../store/types';
+import type {
+  CalendarProvider,
+  CallContext,
+  CreatedEvent,
+  DirectoryUser,
+  DirectoryUserResult,
+  MailboxSettingsResult,
+  NewEvent,
+  ScheduleResult,
+} from '../provider';
+import { executeBatch, type BatchDeps, type BatchOutcome, type BatchSubRequest } from './batch';
+import { createGraphClient, type AppTokenSource, type FetchLike, type GraphResponse, type GraphTransport } from './client';
+import {
+  classifyMailboxFailure,
+  GraphError,
+  graphErrorFromResponse,
+  isGraphError,
+  mailboxError,
+  readGraphErrorBody,
+  toMailboxFailure,
+} from './errors';
+import { createMailboxLimiter, MailboxLimitedTransport } from './limiter';
+import {
+  mergeParsed,
+  parseCreatedEvent,
+  parseDirectoryUser,
+  parseGetScheduleResponse,
+  parseMailboxSettings,
+  parseUserList,
+  type ParsedSchedule,
+} from './parse';
+import { createRetryPolicy, HttpClientWithRetries, type Clock, type RetryOptions, type Random, type Sleep } from './retry';
+
+/** What an audit sink needs to offer (the store's `AuditStore` does). */
+export interface AuditSink {
+  /** Appends entries in one write. */
+  append(entries: AuditEntry[]): Promise<void>;
+}
+
+/** The little of a pino logger this module uses. */
+export interface GraphLogger {
+  warn(obj: object, msg?: string): void;
+}
+
+/** Dependencies of {@link createGraphCalendarProvider}. */
+export interface GraphCalendarProviderDeps {
+  /** Graph host from configuration (`cloud.graphEndpoint`); requests go to `${graphEndpoint}/v1.0/...`. */
+  graphEndpoint: string;
+  /** The HTTP transport (undici trusting the simulator's CA, or global fetch). */
+  fetch: FetchLike;
+  tokens: AppTokenSource;
+  audit: AuditSink;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** Default: `setTimeout`. */
+  sleep?: Sleep;
+  /** Default: `Math.random` (backoff jitter). */
+  random?: Random;
+  logger?: GraphLogger;
+  /** Retry bounds; defaults in `retry.ts` (4 attempts, 30 s). */
+  retry?: Partial<RetryOptions>;
+  /** Requests in flight per mailbox (default 4, Exchange Online's limit). */
+  maxConcurrentPerMailbox?: number;
+  /** Per-attempt HTTP timeout in ms (default 20 000). */
+  requestTimeoutMs?: number;
+}
+
+/** Schedules per getSchedule call (Graph's limit). */
+export const maxSchedulesPerCall = 20;
+/** Longest getSchedule window: Graph requires "less than 62 days", so 61 days. */
+export const maxScheduleWindowMs = 61 * 24 * 60 * 60 * 1000;
+/** getSchedule `availabilityViewInterval` in minutes (Convene reads `scheduleItems`, not the view). */
+export const availabilityViewIntervalMinutes = 30;
+
+const userSelect = '$select=id,displayName,mail,userPrincipalName';
+
+/**
+ * The Graph-backed {@link CalendarProvider}.
+ *
+ * @example
+ * const provider = createGraphCalendarProvider({
+ *   graphEndpoint: config.cloud.graphEndpoint, fetch, tokens: appTokens, audit: store.audit, logger: log.child({ module: 'graph' }),
+ * });
+ */
+export function createGraphCalendarProvider(deps: GraphCalendarProviderDeps): CalendarProvider {
+  const clock: Clock = deps.clock ?? { now: () => Date.now() };
+  const sleep: Sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const policy = createRetryPolicy(deps.retry, deps.random ?? Math.random);
+  const client = createGraphClient({
+    graphEndpoint: deps.graphEndpoint,
+    fetch: deps.fetch,
+    tokens: deps.tokens,
+    requestTimeoutMs: deps.requestTimeoutMs,
+  });
+  const limited = new MailboxLimitedTransport(client, createMailboxLimiter(deps.maxConcurrentPerMailbox ?? 4));
+  const graph: GraphTransport = new HttpClientWithRetries(limited, policy, clock, sleep);
+  const batchDeps: BatchDeps = { transport: graph, policy, clock, sleep };
+
+  /** Runs `fn` with a fresh audit trail and appends it once, whatever happens. */
+  async function audited<T>(ctx: CallContext, fn: (trail: AuditTrail) => Promise<T>): Promise<T> {
+    const trail = new AuditTrail(ctx, clock);
+    let result: T;
+    try {
+      result = await fn(trail);
+    } catch (e) {
+      try {
+        await trail.flush(deps.audit);
+      } catch (auditError) {
+        // The Graph failure is what the caller must see; the lost audit write is logged.
+        deps.logger?.warn({ err: auditError, requestId: ctx.requestId, entries: trail.size }, 'audit append failed');
+      }
+      throw e;
+    }
+    await trail.flush(deps.audit);
+    return result;
+  }
+
+  /** One getSchedule call for up to 20 schedules over one window. */
+  async function scheduleCall(
+    ctx: CallContext,
+    trail: AuditTrail,
+    organizer: string,
+    targets: string[],
+    window: Window,
+  ): Promise<Map<string, ParsedSchedule>> {
+    let res: GraphResponse;
+    try {
+      res = await graph.send({
+        tenantId: ctx.tenantId,
+        method: 'POST',
+        operation: 'calendar.getSchedule',
+        path: `/users/${segment(organizer)}/calendar/getSchedule`,
+        headers: { Prefer: 'outlook.timezone="UTC"' },
+        body: {
+          schedules: targets,
+          startTime: { dateTime: utcWallTime(window.startMs, 'floor'), timeZone: 'UTC' },
+          endTime: { dateTime: utcWallTime(window.endMs, 'ceil'), timeZone: 'UTC' },
+          availabilityViewInterval: availabilityViewIntervalMinutes,
+        },
+        mailboxes: [organizer],
+      });
+    } catch (e) {
+      for (const t of targets) trail.addError('calendar.getSchedule', t, e);
+      throw e;
+    }
+    for (const t of targets) trail.add('calendar.getSchedule', t, res.status, res.requestId);
+    if (res.status < 200 || res.status > 299) throw organizerRefusal('calendar.getSchedule', res);
+
+    const parsed = parseGetScheduleResponse(res.body);
+    const out = new Map<string, ParsedSchedule>();
+    for (const t of targets) {
+      const key = t.toLowerCase();
+      out.set(
+        key,
+        parsed === null
+          ? mailboxError('Microsoft Graph returned a getSchedule answer Convene cannot read.')
+          : (parsed.get(key) ?? mailboxError('Graph did not return this schedule.')),
+      );
+    }
+    return out;
+  }
+
+  async function batch(
+    ctx: CallContext,
+    trail: AuditTrail,
+    items: ReadonlyArray<{ operation: Operation; target: string; request: BatchSubRequest }>,
+  ): Promise<BatchOutcome[]> {
+    const outcomes = await executeBatch(
+      batchDeps,
+      ctx.tenantId,
+      items.map((i) => i.request),
+    );
+    items.forEach((item, k) => trail.addOutcome(item.operation, item.target, outcomes[k]!));
+    throwIfBatchFailed(outcomes);
+    return outcomes;
+  }
+
+  return {
+    async getSchedule(ctx, organizer, schedules, startMs, endMs): Promise<ScheduleResult[]> {
+      if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || endMs <= startMs) {
+        throw new ConveneError('invalid_request', 'The free/busy window must end after it starts.');
+      }
+      if (schedules.length === 0) return [];
+      const targets = uniqueCaseInsensitive(schedules);
+      const windows = splitWindow(startMs, endMs, maxScheduleWindowMs);
+      const chunks = chunk(targets, maxSchedulesPerCall);
+
+      return audited(ctx, async (trail) => {
+        // Every window x chunk at once; wait for all, so every answer is audited before any error is thrown.
+        const settled = await Promise.allSettled(windows.flatMap((w) => chunks.map((c) => scheduleCall(ctx, trail, organizer, c, w))));
+        const merged = new Map<string, ParsedSchedule>();
+        for (const r of settled) {
+          if (r.status === 'rejected') throw r.reason;
+          for (const [key, value] of r.value) merged.set(key, mergeParsed(merged.get(key), value));
+        }
+        return schedules.map((mailbox): ScheduleResult => {
+          const r = merged.get(mailbox.toLowerCase()) ?? mailboxError('Graph did not return this schedule.');
+          return r.status === 'ok' ? { mailbox, status: 'ok', items: r.items } : { mailbox, ...r };
+        });
+      });
+    },
+
+    async getMailboxSettings(ctx, mailboxes): Promise<MailboxSettingsResult[]> {
+      if (mailboxes.length === 0) return [];
+      const targets = uniqueCaseInsensitive(mailboxes);
+      return audited(ctx, async (trail) => {
+        const outcomes = await batch(
+          ctx,
+          trail,
+          targets.map((m) => ({ operation: 'mailboxSettings.get' as const, target: m, request: settingsRequest(m) })),
+        );
+        const byKey = new Map(targets.map((m, i) => [m.toLowerCase(), outcomes[i]!]));
+        return mailboxes.map((m) => settingsResult(m, byKey.get(m.toLowerCase())));
+      });
+    },
+
+    async getOrganizerAndMailboxSettings(ctx, organizerOid, mailboxes) {
+      const targets = uniqueCaseInsensitive(mailboxes);
+      return audited(ctx, async (trail) => {
+        const outcomes = await batch(ctx, trail, [
+          {
+            operation: 'users.get',
+            target: organizerOid,
+            request: { method: 'GET', url: `/users/${segment(organizerOid)}?${userSelect}`, mailbox: organizerOid },
+          },
+          { operation: 'mailboxSettings.get', target: organizerOid, request: settingsRequest(organizerOid) },
+          ...targets.map((m) => ({ operation: 'mailboxSettings.get' as const, target: m, request: settingsRequest(m) })),
+        ]);
+        const byKey = new Map(targets.map((m, i) => [m.toLowerCase(), outcomes[i + 2]!]));
+        return {
+          organizer: userResult(outcomes[0]),
+          organizerSettings: settingsResult(organizerOid, outcomes[1]),
+          attendees: mailboxes.map((m) => settingsResult(m, byKey.get(m.toLowerCase()))),
+        };
+      });
+    },
+
+    async getUser(ctx, idOrUpn): Promise<DirectoryUserResult> {
+      return audited(ctx, async (trail) => {
+        const res = await sendAudited(trail, 'users.get', idOrUpn, () =>
+          graph.send({
+            tenantId: ctx.tenantId,
+            method: 'GET',
+            operation: 'users.get',
+            path: `/users/${segment(idOrUpn)}?${userSelect}`,
+            mailboxes: [idOrUpn],
+          }),
+        );
+        return userResult({ kind: 'response', status: res.status, headers: res.headers, body: res.body, requestId: res.requestId });
+      });
+    },
+
+    async searchUsers(ctx, query, top): Promise<DirectoryUser[]> {
+      const q = query.trim();
+      if (q === '') return [];
+      const n = Math.min(999, Math.max(1, Math.floor(Number.isFinite(top) ? top : 1)));
+      // OData string literals escape a single quote by doubling it; then the whole value is URL-encoded.
+      const literal = `'${q.replace(/'/g, "''")}'`;
+      const filter = `startswith(displayName,${literal}) or startswith(mail,${literal}) or startswith(userPrincipalName,${literal})`;
+      return audited(ctx, async (trail) => {
+        const res = await sendAudited(trail, 'users.list', null, () =>
+          graph.send({
+            tenantId: ctx.tenantId,
+            method: 'GET',
+            operation: 'users.list',
+            path: `/users?$filter=${encodeURIComponent(filter)}&$top=${n}&${userSelect}`,
+          }),
+        );
+        if (res.status < 200 || res.status > 299) throw graphErrorFromResponse('users.list', res);
+        const users = parseUserList(res.body);
+        if (users === null) throw unreadable('users.list', res);
+        return users;
+      });
+    },
+
+    async createEvent(ctx, organizerOid, event): Promise<CreatedEvent> {
+      const body = eventBody(event);
+      return audited(ctx, async (trail) => {
+        const res = await sendAudited(trail, 'events.create', organizerOid, () =>
+          graph.send({
+            tenantId: ctx.tenantId,
+            method: 'POST',
+            operation: 'events.create',
+            path: `/users/${segment(organizerOid)}/events`,
+            body,
+            mailboxes: [organizerOid],
+          }),
+        );
+        if (res.status < 200 || res.status > 299) throw organizerRefusal('events.create', res);
+        const created = parseCreatedEvent(res.body);
+        if (!created) throw unreadable('events.create', res);
+        return created;
+      });
+    },
+
+    async cancelEvent(ctx, organizerOid, eventId, comment): Promise<void> {
+      await audited(ctx, async (trail) => {
+        const res = await sendAudited(trail, 'events.cancel', organizerOid, () =>
+          graph.send({
+            tenantId: ctx.tenantId,
+            method: 'POST',
+            operation: 'events.cancel',
+            path: `/users/${segment(organizerOid)}/events/${segment(eventId)}/cancel`,
+            body: comment === undefined ? {} : { comment },
+            mailboxes: [organizerOid],
+          }),
+        );
+        // 404: already gone (cancelled or deleted in Outlook); the goal is reached.
+        if (res.status === 404) return;
+        if (res.status < 200 || res.status > 299) throw organizerRefusal('events.cancel', res);
+      });
+    },
+  };
+}
+
+/** Audit operations this provider writes. */
+export type Operation = 'calendar.getSchedule' | 'mailboxSettings.get' | 'users.get' | 'users.list' | 'events.create' | 'events.cancel';
+
+/** The audit entries of one provider call. */
+class AuditTrail {
+  private readonly entries: AuditEntry[] = [];
+
+  constructor(
+    private readonly ctx: CallContext,
+    private readonly clock: Clock,
+  ) {}
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  add(operation: Operation, target: string | null, status: number, graphRequestId: string | null): void {
+    this.entries.push({
+      tid: this.ctx.tenantId,
+      actorOid: this.ctx.actorOid,
+      operation,
+      targetMailbox: target,
+      status,
+      graphRequestId,
+      requestId: this.ctx.requestId,
+      at: new Date(this.clock.now()).toISOString(),
+    });
+  }
+
+  /** A call that ended in an exception: Graph's status when it answered (throttling), else 0. */
+  addError(operation: Operation, target: string | null, error: unknown): void {
+    if (isGraphError(error)) this.add(operation, target, error.graphStatus, error.graphRequestId ?? null);
+    else this.add(operation, target, 0, null);
+  }
+
+  addOutcome(operation: Operation, target: string, outcome: BatchOutcome): void {
+    switch (outcome.kind) {
+      case 'response':
+      case 'throttled':
+        this.add(operation, target, outcome.status, outcome.requestId);
+        break;
+      case 'missing':
+        this.add(operation, target, 0, outcome.requestId);
+        break;
+      case 'failed':
+        this.addError(operation, target, outcome.error);
+        break;
+      default:
+        assertNever(outcome);
+    }
+  }
+
+  async flush(sink: AuditSink): Promise<void> {
+    // Nothing reached Graph (e.g. an empty search): nothing to write.
+    if (this.entries.length === 0) return;
+    await sink.append([...this.entries]);
+  }
+}
+
+/** Sends one request and audits it (answer or exception). */
+async function sendAudited(
+  trail: AuditTrail,
+  operation: Operation,
+  target: string | null,
+  send: () => Promise<GraphResponse>,
+): Promise<GraphResponse> {
+  let res: GraphResponse;
+  try {
+    res = await send();
+  } catch (e) {
+    trail.addError(operation, target, e);
+    throw e;
+  }
+  trail.add(operation, target, res.status, res.requestId);
+  return res;
+}
+
+/**
+ * A failed call on the organizer's own mailbox. A 403 the mapper reads as an access-policy denial
+ * means Convene cannot act for this user at all: `forbidden`, with what to ask the admin for.
+ */
+function organizerRefusal(operation: Operation, res: GraphResponse): ConveneError {
+  const { code, message } = readGraphErrorBody(res.body);
+  const cause = graphErrorFromResponse(operation, res);
+  if (res.status === 403 && classifyMailboxFailure({ status: 403, code, message }) === 'blocked') {
+    return new ConveneError(
+      'forbidden',
+      "Convene cannot access your mailbox: the tenant's application access policy or RBAC for Applications scope excludes it. Ask your Exchange administrator to include your mailbox.",
+      { cause },
+    );
+  }
+  return cause;
+}
+
+function unreadable(operation: Operation, res: GraphResponse): GraphError {
+  return new GraphError('graph_error', `Microsoft Graph answered ${operation} with a body Convene cannot read.`, {
+    graphStatus: res.status,
+    graphRequestId: res.requestId,
+  });
+}
+
+/** A batch's whole-call failures: a failed envelope, or sub-requests Graph kept throttling. */
+function throwIfBatchFailed(outcomes: readonly BatchOutcome[]): void {
+  const failed = outcomes.find((o) => o.kind === 'failed');
+  if (failed && failed.kind === 'failed') throw failed.error;
+  const throttled = outcomes.filter((o): o is Extract<BatchOutcome, { kind: 'throttled' }> => o.kind === 'throttled');
+  if (throttled.length > 0) {
+    const worst = throttled.reduce((a, b) => (b.retryAfterMs > a.retryAfterMs ? b : a));
+    throw new GraphError(
+      'graph_unavailable',
+      `Microsoft Graph is throttling or unavailable (${worst.status} inside $batch); try again later.`,
+      {
+        graphStatus: worst.status,
+        graphRequestId: worst.requestId,
+        retryAfterMs: worst.retryAfterMs,
+      },
+    );
+  }
+}
+
+function settingsRequest(mailbox: string): BatchSubRequest {
+  return { method: 'GET', url: `/users/${segment(mailbox)}/mailboxSettings`, mailbox };
+}
+
+function settingsResult(mailbox: string, outcome: BatchOutcome | undefined): MailboxSettingsResult {
+  if (!outcome || outcome.kind === 'missing')
+    return { mailbox, ...mailboxError("Microsoft Graph did not answer for this mailbox's settings (missing from the $batch response).") };
+  if (outcome.kind !== 'response') return { mailbox, ...mailboxError('Microsoft Graph could not be asked for this mailbox.') };
+  if (outcome.status < 200 || outcome.status > 299) {
+    const { code, message } = readGraphErrorBody(outcome.body);
+    return { mailbox, ...toMailboxFailure({ status: outcome.status, code, message }) };
+  }
+  const settings = parseMailboxSettings(outcome.body);
+  return settings
+    ? { mailbox, status: 'ok', settings }
+    : { mailbox, ...mailboxError('Microsoft Graph returned mailbox settings Convene cannot read.') };
+}
+
+function userResult(outcome: BatchOutcome | undefined): DirectoryUserResult {
+  if (!outcome || outcome.kind === 'missing')
+    return mailboxError('Microsoft Graph did not answer for this user (missing from the $batch response).');
+  if (outcome.kind !== 'response') return mailboxError('Microsoft Graph could not be asked for this user.');
+  if (outcome.status < 200 || outcome.status > 299) {
+    const { code, message } = readGraphErrorBody(outcome.body);
+    return toMailboxFailure({ status: outcome.status, code, message });
+  }
+  const user = parseDirectoryUser(outcome.body);
+  return user ? { status: 'ok', user } : mailboxError('Microsoft Graph returned a user Convene cannot read.');
+}
+
+/**
+ * The `POST /users/{id}/events` body: start/end as wall times in the organizer's IANA zone,
+ * required attendees, Teams when asked, and the `transactionId` that makes retries safe.
+ * @throws ConveneError invalid_request (end not after start, no transactionId) | unprocessable (unknown zone)
+ * @see https://learn.microsoft.com/graph/api/user-post-events
+ */
+export function eventBody(event: NewEvent): Record<string, unknown> {
+  if (!Number.isFinite(event.startMs) || !Number.isFinite(event.endMs) || event.endMs <= event.startMs) {
+    throw new ConveneError('invalid_request', 'The interview must end after it starts.');
+  }
+  if (!event.transactionId) throw new ConveneError('invalid_request', 'An event needs a transactionId.');
+  if (!IANAZone.isValidZone(event.timeZone)) {
+    throw new ConveneError('unprocessable', `The organizer's time zone ${JSON.stringify(event.timeZone)} is not a known IANA zone.`);
+  }
+  const wall = (ms: number) => DateTime.fromMillis(ms, { zone: event.timeZone }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
+  return {
+    subject: event.subject,
+    body: { contentType: 'HTML', content: event.bodyHtml },
+    start: { dateTime: wall(event.startMs), timeZone: event.timeZone },
+    end: { dateTime: wall(event.endMs), timeZone: event.timeZone },
+    attendees: event.attendees.map((a) => ({
+      emailAddress: a.name ? { address: a.email, name: a.name } : { address: a.email },
+      type: 'required',
+    })),
+    ...(event.teamsMeeting ? { isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness' } : { isOnlineMeeting: false }),
+    allowNewTimeProposals: true,
+    responseRequested: true,
+    transactionId: event.transactionId,
+  };
+}
+
+/** `[startMs, endMs)`, epoch ms. */
+interface Window {
+  startMs: number;
+  endMs: number;
+}
+
+/** Consecutive windows of at most `maxMs` covering `[startMs, endMs)`. */
+export function splitWindow(startMs: number, endMs: number, maxMs: number): Window[] {
+  const out: Window[] = [];
+  for (let s = startMs; s < endMs; s += maxMs) out.push({ startMs: s, endMs: Math.min(endMs, s + maxMs) });
+  return out;
+}
+
+/** An instant as Graph's offset-less wall time in UTC, to the second (`floor` for starts, `ceil` for ends, so the window only grows). */
+function utcWallTime(ms: number, round: 'floor' | 'ceil'): string {
+  const s = round === 'floor' ? Math.floor(ms / 1000) : Math.ceil(ms / 1000);
+  return new Date(s * 1000).toISOString().slice(0, 19);
+}
+
+/**
+ * A user id, UPN or SMTP address as one URL path segment. `@` stays as is (it is legal in a path
+ * segment and the form Graph's own examples use); everything else unsafe is percent-encoded.
+ */
+export function segment(value: string): string {
+  return encodeURIComponent(value).replace(/%40/g, '@');
+}
+
+function uniqueCaseInsensitive(values: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const v of values) {
+    const key = v.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(v);
+  }
+  return out;
+}
+
+function chunk<T>(values: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
+  return out;
+}
+
+function assertNever(x: never): never {
+  throw new Error(`Unexpected value: ${JSON.stringify(x)}`);
+}
