@@ -26,7 +26,7 @@ async function run(): Promise<void> {
   const sim = await startSimulator({ port: config.simPort, ...(seeds ? { seeds } : {}) });
   const simConfig: Config = Object.freeze({
     ...config,
-    app: { clientId: sim.clientId, credential: { kind: 'secret', secret: sim.clientSecret } },
+    app: { clientId: sim.clientId, credential: { kind: 'secret' as const, secret: sim.clientSecret } },
     cloud: Object.freeze({ name: 'global', loginEndpoint: sim.url, graphEndpoint: sim.url }),
   });
   const app = await createApp(simConfig, { fetch: createFetch({ caPem: sim.caPem }) });

@@ -13,10 +13,13 @@ import { ConveneError } from '../shared/errors';
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, label?: string): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const details = result.error.issues.slice(0, 20).map((issue) => {
-    const path = [label, ...issue.path.map(String)].filter(Boolean).join('.');
-    return { path: path || '(body)', message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message };
-  });
+  const at = (path: PropertyKey[]) => [label, ...path.map(String)].filter(Boolean).join('.') || '(body)';
+  const details = result.error.issues.slice(0, 20).flatMap((issue) =>
+    // One entry per unknown field, named by its own path, so a client can point at it.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: at([...issue.path, key]), message: 'unknown field' }))
+      : [{ path: at(issue.path), message: issue.message }],
+  );
   const summary = details.map((d) => `${d.path}: ${d.message}`).join('; ');
   return failWith(new ConveneError('invalid_request', `Invalid request: ${summary}`, { details }));
 }

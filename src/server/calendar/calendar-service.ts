@@ -159,10 +159,7 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
       const startMs = Date.parse(request.window.start);
       const endMs = Date.parse(request.window.end);
       // One Graph round trip of latency: getSchedule and the mailboxSettings batch run concurrently.
-      const [schedules, settings] = await Promise.all([
-        deps.provider.getSchedule(ctx, auth.oid, panel, startMs, endMs),
-        organizerAndSettings(ctx, auth, panel),
-      ]);
+      const [schedules, settings] = await both(deps.provider.getSchedule(ctx, auth.oid, panel, startMs, endMs), organizerAndSettings(ctx, auth, panel));
       const attendees = panel.map((email, i) => toEngineAttendee(email, schedules[i], settings.attendees[i]));
       const result = findSlots({
         organizer: { email: settings.organizer.mail, mailboxSettings: settings.organizerSettings },
@@ -200,10 +197,7 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
         if (raced) return replay(raced);
 
         const bufferMs = request.bufferMinutes * 60_000;
-        const [schedules, who] = await Promise.all([
-          deps.provider.getSchedule(ctx, auth.oid, panel, startMs - bufferMs, endMs + bufferMs),
-          organizerAndSettings(ctx, auth, []),
-        ]);
+        const [schedules, who] = await both(deps.provider.getSchedule(ctx, auth.oid, panel, startMs - bufferMs, endMs + bufferMs), organizerAndSettings(ctx, auth, []));
         const warnings: AttendeeResult[] = [];
         const taken: string[] = [];
         panel.forEach((email, i) => {
@@ -291,6 +285,18 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
       return users.map((u) => ({ email: u.mail, displayName: u.displayName }));
     },
   };
+}
+
+/**
+ * Awaits free/busy and the organizer lookup together. When both fail, the organizer's failure
+ * wins: a user who left the tenant makes getSchedule on their mailbox fail too, and "you are no
+ * longer in this organization" is the true reason.
+ */
+async function both<A, B>(schedules: Promise<A>, organizer: Promise<B>): Promise<[A, B]> {
+  const [a, b] = await Promise.allSettled([schedules, organizer]);
+  if (b.status === 'rejected') throw b.reason;
+  if (a.status === 'rejected') throw a.reason;
+  return [a.value, b.value];
 }
 
 function blocks(item: BusyItem, tentativeBlocks: boolean): boolean {
