@@ -17,8 +17,14 @@ export default tseslint.config(
     // Product code never imports the simulator (it is a dev/test tool).
     files: ['src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/sim', '**/sim/**'], message: 'src/ must not import the simulator (sim/).' }] }],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through loadConfig(env) in src/server/config.ts.' }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/sim', '**/sim/**'], message: 'src/ must not import the simulator (sim/).' }] },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through loadConfig(env) in src/server/config.ts.' },
+      ],
     },
   },
   {
@@ -26,8 +32,15 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['bin/**/*.js', 'scripts/**/*.mjs', 'jest.config.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    files: ['bin/**/*.js', 'jest.config.js', 'test/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { sourceType: 'module', globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
 );

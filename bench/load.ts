@@ -48,7 +48,14 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     new Promise<void>((resolve) => {
       const t0 = performance.now();
       const req = httpRequest(
-        { agent, host: target.hostname, port: target.port, path: target.pathname + target.search, method: o.method, headers: { ...o.headers, ...(o.body ? { 'content-length': Buffer.byteLength(o.body) } : {}) } },
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname + target.search,
+          method: o.method,
+          headers: { ...o.headers, ...(o.body ? { 'content-length': Buffer.byteLength(o.body) } : {}) },
+        },
         (res) => {
           res.resume();
           res.on('end', () => {

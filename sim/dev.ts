@@ -35,11 +35,17 @@ async function run(): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
   const caPath = join(config.dataDir, 'sim-ca.pem');
   writeFileSync(caPath, sim.caPem);
-  writeFileSync(join(config.dataDir, DEV_STATE_FILE), JSON.stringify({ serverUrl: url, simUrl: sim.url, caPath: resolve(caPath) }, null, 2));
+  writeFileSync(
+    join(config.dataDir, DEV_STATE_FILE),
+    JSON.stringify({ serverUrl: url, simUrl: sim.url, caPath: resolve(caPath) }, null, 2),
+  );
 
   const tenant = sim.tenants[0];
   const organizer = sim.users?.find((u) => u.tenantId === tenant?.id && u.roles.length === 0) ?? sim.users?.[0];
-  const panel = (sim.users ?? []).filter((u) => u.tenantId === tenant?.id && u.upn !== organizer?.upn).slice(0, 3).map((u) => u.upn);
+  const panel = (sim.users ?? [])
+    .filter((u) => u.tenantId === tenant?.id && u.upn !== organizer?.upn)
+    .slice(0, 3)
+    .map((u) => u.upn);
   const token = organizer ? await sim.mintUserToken(organizer.upn, { expiresInSeconds: 12 * 3600 }) : '';
   const monday = DateTime.utc().startOf('week').plus({ weeks: 1 });
   const body = JSON.stringify({

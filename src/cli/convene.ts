@@ -71,7 +71,11 @@ class UsageError extends Error {}
  * Runs the CLI. Resolves with the process exit code (0 ok, 1 API error, 2 usage error).
  * @param env the environment (PORT, SIM_PORT, CONVENE_DATA_DIR, CONVENE_TOKEN)
  */
-export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
+export async function main(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+  io: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) },
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -123,7 +127,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
         };
         // Without an explicit key, the same command run twice is the same booking: never two events.
         const key = o['idempotency-key'] ?? `cli-${createHash('sha256').update(JSON.stringify(request)).digest('hex').slice(0, 40)}`;
-        const result = await call<Interview>(ctx, 'POST', '/api/interviews', token, request, { 'Idempotency-Key': key, 'X-Convene-Channel': 'cli' });
+        const result = await call<Interview>(ctx, 'POST', '/api/interviews', token, request, {
+          'Idempotency-Key': key,
+          'X-Convene-Channel': 'cli',
+        });
         io.out(o.json ? `${JSON.stringify(result, null, 2)}\n` : formatInterview(result, key));
         return 0;
       }
@@ -133,13 +140,23 @@ export async function main(argv: string[], env: Record<string, string | undefine
         if (o.from) q.set('from', iso(instant(o.from, '--from')));
         if (o.to) q.set('to', iso(instant(o.to, '--to')));
         const rows = await call<Interview[]>(ctx, 'GET', `/api/interviews${q.size ? `?${q}` : ''}`, token);
-        io.out(o.json ? `${JSON.stringify(rows, null, 2)}\n` : rows.map((r) => `${r.id}  ${r.status.padEnd(9)}  ${r.start}  ${r.subject}\n`).join('') || 'No interviews.\n');
+        io.out(
+          o.json
+            ? `${JSON.stringify(rows, null, 2)}\n`
+            : rows.map((r) => `${r.id}  ${r.status.padEnd(9)}  ${r.start}  ${r.subject}\n`).join('') || 'No interviews.\n',
+        );
         return 0;
       }
       case 'cancel': {
         const token = await signIn(ctx, o, env);
         const id = need(positionals[1], 'the interview id');
-        const result = await call<Interview>(ctx, 'POST', `/api/interviews/${encodeURIComponent(id)}/cancel`, token, o.comment ? { comment: o.comment } : {});
+        const result = await call<Interview>(
+          ctx,
+          'POST',
+          `/api/interviews/${encodeURIComponent(id)}/cancel`,
+          token,
+          o.comment ? { comment: o.comment } : {},
+        );
         io.out(`Cancelled ${result.id}: attendees were notified.\n`);
         return 0;
       }
@@ -176,7 +193,11 @@ function clientContext(env: Record<string, string | undefined>, server: string |
   };
 }
 
-async function signIn(ctx: ClientContext, o: { as?: string | undefined; token?: string | undefined }, env: Record<string, string | undefined>): Promise<string> {
+async function signIn(
+  ctx: ClientContext,
+  o: { as?: string | undefined; token?: string | undefined },
+  env: Record<string, string | undefined>,
+): Promise<string> {
   if (o.token) return o.token;
   if (o.as) return simToken(ctx, o.as);
   if (env.CONVENE_TOKEN) return env.CONVENE_TOKEN;
@@ -186,16 +207,30 @@ async function signIn(ctx: ClientContext, o: { as?: string | undefined; token?: 
 async function simToken(ctx: ClientContext, upn: string): Promise<string> {
   let res: Response;
   try {
-    res = await ctx.simFetch(`${ctx.simUrl}/_sim/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ upn }) });
+    res = await ctx.simFetch(`${ctx.simUrl}/_sim/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ upn }),
+    });
   } catch (e) {
-    throw new Error(`The local Microsoft 365 simulator is not reachable at ${ctx.simUrl} (start it with npm start): ${(e as Error).message}`);
+    throw new Error(
+      `The local Microsoft 365 simulator is not reachable at ${ctx.simUrl} (start it with npm start): ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   const body = (await res.json()) as { access_token?: string; error_description?: string };
   if (!res.ok || !body.access_token) throw new Error(`The simulator refused to sign in ${upn}: ${body.error_description ?? res.status}`);
   return body.access_token;
 }
 
-async function call<T>(ctx: ClientContext, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+async function call<T>(
+  ctx: ClientContext,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   let res: Response;
   try {
     res = await fetch(`${ctx.serverUrl}${path}`, {
@@ -204,7 +239,7 @@ async function call<T>(ctx: ClientContext, method: string, path: string, token: 
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (e) {
-    throw new Error(`Convene is not reachable at ${ctx.serverUrl} (start it with npm start): ${(e as Error).message}`);
+    throw new Error(`Convene is not reachable at ${ctx.serverUrl} (start it with npm start): ${(e as Error).message}`, { cause: e });
   }
   const text = await res.text();
   const json = text ? (JSON.parse(text) as unknown) : undefined;
@@ -227,7 +262,10 @@ function int(v: string, name: string): number {
 }
 
 function list(v: string): string[] {
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function instant(v: string, name: string): DateTime {
@@ -250,14 +288,17 @@ function candidate(v: string): { name: string; email: string } {
 export function formatAvailability(r: AvailabilityResponse): string {
   const lines: string[] = [];
   lines.push(`Organizer ${r.organizer.email} (${r.organizer.timeZone})`);
-  for (const a of r.attendees) lines.push(`  ${a.status === 'ok' ? 'ok      ' : a.status.padEnd(8)} ${a.email}${a.timeZone ? ` (${a.timeZone})` : ''}${a.reason ? ` - ${a.reason}` : ''}`);
+  for (const a of r.attendees)
+    lines.push(
+      `  ${a.status === 'ok' ? 'ok      ' : a.status.padEnd(8)} ${a.email}${a.timeZone ? ` (${a.timeZone})` : ''}${a.reason ? ` - ${a.reason}` : ''}`,
+    );
   if (!r.complete) lines.push('  Warning: some calendars could not be read; those attendees were NOT checked.');
   if (r.slots.length === 0) {
     lines.push('No slot fits everyone in this window.');
     return `${lines.join('\n')}\n`;
   }
   const people = Object.keys(r.slots[0]?.local ?? {});
-  const header = ['Start (organizer)', ...people.map((p) => (p === 'candidate' ? 'candidate' : p.split('@')[0] ?? p))];
+  const header = ['Start (organizer)', ...people.map((p) => (p === 'candidate' ? 'candidate' : (p.split('@')[0] ?? p)))];
   const rows = r.slots.map((s) => [
     DateTime.fromISO(s.start, { zone: r.organizer.timeZone }).toFormat('ccc dd LLL HH:mm'),
     ...people.map((p) => DateTime.fromISO(s.local[p] ?? '', { setZone: true }).toFormat('ccc HH:mm')),

@@ -54,7 +54,10 @@ export const CLOUDS: Readonly<Record<CloudName, CloudEnvironment>> = Object.free
 });
 
 /** A preset with some endpoints replaced (trailing slashes removed). */
-export function withOverrides(base: CloudEnvironment, overrides: { loginEndpoint?: string | undefined; graphEndpoint?: string | undefined }): CloudEnvironment {
+export function withOverrides(
+  base: CloudEnvironment,
+  overrides: { loginEndpoint?: string | undefined; graphEndpoint?: string | undefined },
+): CloudEnvironment {
   const trim = (u: string) => u.replace(/\/+$/, '');
   return Object.freeze({
     name: base.name,

@@ -5,7 +5,11 @@ describe('loadConfig', () => {
   it('defaults to the embedded setup: port 3000, simulator on 3001, PGlite, global cloud, no app', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ port: 3000, simPort: 3001, databaseUrl: undefined, app: undefined, dataDir: '.data' });
-    expect(c.cloud).toEqual({ name: 'global', loginEndpoint: 'https://login.microsoftonline.com', graphEndpoint: 'https://graph.microsoft.com' });
+    expect(c.cloud).toEqual({
+      name: 'global',
+      loginEndpoint: 'https://login.microsoftonline.com',
+      graphEndpoint: 'https://graph.microsoft.com',
+    });
     expect(Object.isFrozen(c)).toBe(true);
   });
 
@@ -18,14 +22,23 @@ describe('loadConfig', () => {
 
   it('reads a secret or a certificate credential', () => {
     const id = '11111111-2222-4333-8444-555555555555';
-    expect(loadConfig({ AZURE_CLIENT_ID: id, AZURE_CLIENT_SECRET: 's' }).app).toEqual({ clientId: id, credential: { kind: 'secret', secret: 's' } });
-    expect(loadConfig({ AZURE_CLIENT_ID: id, AZURE_CLIENT_CERTIFICATE_PATH: '/c.pem' }).app?.credential).toEqual({ kind: 'certificate', path: '/c.pem' });
+    expect(loadConfig({ AZURE_CLIENT_ID: id, AZURE_CLIENT_SECRET: 's' }).app).toEqual({
+      clientId: id,
+      credential: { kind: 'secret', secret: 's' },
+    });
+    expect(loadConfig({ AZURE_CLIENT_ID: id, AZURE_CLIENT_CERTIFICATE_PATH: '/c.pem' }).app?.credential).toEqual({
+      kind: 'certificate',
+      path: '/c.pem',
+    });
   });
 
   it.each([
     [{ AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555' }, 'neither AZURE_CLIENT_SECRET nor AZURE_CLIENT_CERTIFICATE_PATH'],
     [{ AZURE_CLIENT_SECRET: 's' }, 'AZURE_CLIENT_ID is not'],
-    [{ AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555', AZURE_CLIENT_SECRET: 's', AZURE_CLIENT_CERTIFICATE_PATH: '/c' }, 'not both'],
+    [
+      { AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555', AZURE_CLIENT_SECRET: 's', AZURE_CLIENT_CERTIFICATE_PATH: '/c' },
+      'not both',
+    ],
     [{ AZURE_CLIENT_ID: 'not-a-guid', AZURE_CLIENT_SECRET: 's' }, 'AZURE_CLIENT_ID'],
     [{ PORT: 'eighty' }, 'PORT'],
     [{ CONVENE_CLOUD: 'mars' }, 'CONVENE_CLOUD'],

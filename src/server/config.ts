@@ -23,7 +23,10 @@ export interface Config {
   readonly masterKey: string | undefined;
   /** Convene's app registration. Absent = no Microsoft credentials: `npm start` uses the simulator. */
   readonly app:
-    | { readonly clientId: string; readonly credential: { readonly kind: 'secret'; readonly secret: string } | { readonly kind: 'certificate'; readonly path: string } }
+    | {
+        readonly clientId: string;
+        readonly credential: { readonly kind: 'secret'; readonly secret: string } | { readonly kind: 'certificate'; readonly path: string };
+      }
     | undefined;
   readonly cloud: CloudEnvironment;
   readonly bot: { readonly appId: string | undefined; readonly appPassword: string | undefined; readonly tenantId: string | undefined };
@@ -96,7 +99,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     simPort: e.SIM_PORT,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.CONVENE_DATA_DIR,
-    simSeedFiles: Object.freeze((e.CONVENE_SIM_SEED ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+    simSeedFiles: Object.freeze(
+      (e.CONVENE_SIM_SEED ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
     masterKey: e.CONVENE_MASTER_KEY,
     app,
     cloud: withOverrides(CLOUDS[e.CONVENE_CLOUD as CloudName], { loginEndpoint: e.LOGIN_ENDPOINT, graphEndpoint: e.GRAPH_ENDPOINT }),

@@ -13,7 +13,16 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: { service: 'convene' },
       redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', '*.token', '*.accessToken', '*.secret', '*.clientSecret', 'token', 'secret'],
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          '*.token',
+          '*.accessToken',
+          '*.secret',
+          '*.clientSecret',
+          'token',
+          'secret',
+        ],
         censor: '[redacted]',
       },
     },

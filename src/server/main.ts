@@ -54,11 +54,15 @@ export interface AppDeps {
  */
 export async function createApp(config: Config, deps: AppDeps = {}): Promise<App> {
   if (!config.app)
-    throw new ConveneError('invalid_request', 'No Microsoft credentials configured: set AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH), or run `npm start` to use the local simulator.');
+    throw new ConveneError(
+      'invalid_request',
+      'No Microsoft credentials configured: set AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH), or run `npm start` to use the local simulator.',
+    );
   const logger = deps.logger ?? createLogger(config.logLevel);
   const fetchImpl = deps.fetch ?? createFetch();
   const now = deps.now ?? Date.now;
-  const store = deps.store ?? (await openStore({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir }));
+  const store =
+    deps.store ?? (await openStore({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir }));
 
   const tokens = createAppTokenSource({
     clientId: config.app.clientId,
@@ -67,9 +71,20 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     graphEndpoint: config.cloud.graphEndpoint,
     fetch: fetchImpl,
   });
-  const verifier = createUserTokenVerifier({ loginEndpoint: config.cloud.loginEndpoint, clientId: config.app.clientId, fetch: fetchImpl, now });
+  const verifier = createUserTokenVerifier({
+    loginEndpoint: config.cloud.loginEndpoint,
+    clientId: config.app.clientId,
+    fetch: fetchImpl,
+    now,
+  });
   const tenants = createTenantRegistry({ tenants: store.tenants, tokens, cloud: config.cloud.name, now });
-  const provider = createGraphCalendarProvider({ graphEndpoint: config.cloud.graphEndpoint, fetch: fetchImpl, tokens, audit: store.audit, logger: logger.child({ module: 'graph' }) });
+  const provider = createGraphCalendarProvider({
+    graphEndpoint: config.cloud.graphEndpoint,
+    fetch: fetchImpl,
+    tokens,
+    audit: store.audit,
+    logger: logger.child({ module: 'graph' }),
+  });
   const calendar = createCalendarService({ provider, tenants, interviews: store.interviews, now });
   const server = createHttpServer({
     routes: apiRoutes({ calendar, ping: () => store.ping(), openApi: openApiDocument }),

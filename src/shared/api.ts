@@ -34,7 +34,10 @@ export function isIanaZone(name: string): boolean {
 /** An email address (SMTP address or UPN), 3..254 characters. */
 export const Email = z.email({ message: 'must be an email address' }).max(254);
 /** An ISO 8601 instant with `Z` or a numeric offset. */
-export const IsoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-11-23T09:00:00Z' });
+export const IsoInstant = z.iso.datetime({
+  offset: true,
+  message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-11-23T09:00:00Z',
+});
 /** An IANA time zone name. */
 export const IanaZone = z.string().max(64).refine(isIanaZone, { message: 'must be an IANA time zone name, e.g. Europe/Berlin' });
 /** A wall-clock time `HH:mm` (24 h). `24:00` is allowed as an end. */
@@ -44,7 +47,8 @@ function windowRule(w: { start: string; end: string }, ctx: z.RefinementCtx, max
   const start = Date.parse(w.start);
   const end = Date.parse(w.end);
   if (!(end > start)) ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
-  else if (end - start > maxDays * DAY_MS) ctx.addIssue({ code: 'custom', path: ['end'], message: `window must be at most ${maxDays} days` });
+  else if (end - start > maxDays * DAY_MS)
+    ctx.addIssue({ code: 'custom', path: ['end'], message: `window must be at most ${maxDays} days` });
 }
 
 /** The time range to search, `[start, end)`. */

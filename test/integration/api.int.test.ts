@@ -36,7 +36,10 @@ const utc = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' });
 
 describe('POST /api/availability', () => {
   it("finds the panel's common free times, in everyone's own zone", async () => {
-    const res = await stack.call('POST', '/api/availability', { token: olivia, body: { panel, durationMinutes: 60, window, stepMinutes: 30 } });
+    const res = await stack.call('POST', '/api/availability', {
+      token: olivia,
+      body: { panel, durationMinutes: 60, window, stepMinutes: 30 },
+    });
     expect(res.status).toBe(200);
     expect(res.body.organizer).toEqual({ email: users.olivia.upn, timeZone: expect.stringMatching(/America\/New_York/) });
     expect(res.body.complete).toBe(true);
@@ -45,7 +48,8 @@ describe('POST /api/availability', () => {
     const starts = res.body.slots.map((s: { start: string }) => utc(s.start));
     // Overlap 13:00-15:30 UTC; Monday loses 13:30-14:00 starts to Lukas' 14:00-14:30 meeting;
     // Tuesday's tentative hold at 13:00-14:00 blocks by default; Friday Mateo is out of office.
-    const byDay = (d: number) => starts.filter((s: DateTime) => s.hasSame(monday.plus({ days: d }), 'day')).map((s: DateTime) => s.toFormat('HH:mm'));
+    const byDay = (d: number) =>
+      starts.filter((s: DateTime) => s.hasSame(monday.plus({ days: d }), 'day')).map((s: DateTime) => s.toFormat('HH:mm'));
     expect(byDay(0)).toEqual(['13:00', '14:30']);
     expect(byDay(1)).toEqual(['14:00', '14:30']);
     expect(byDay(2)).toEqual(['13:00', '13:30', '14:00', '14:30']);
@@ -70,12 +74,17 @@ describe('POST /api/availability', () => {
   });
 
   it('costs one getSchedule and one $batch: one Graph round trip of latency', async () => {
-    const calls = await graphCallsDuring(() => stack.call('POST', '/api/availability', { token: olivia, body: { panel, durationMinutes: 60, window } }));
+    const calls = await graphCallsDuring(() =>
+      stack.call('POST', '/api/availability', { token: olivia, body: { panel, durationMinutes: 60, window } }),
+    );
     expect(calls).toBe(2);
   });
 
   it('reports a mailbox the access policy denies as blocked, never as free', async () => {
-    const res = await stack.call('POST', '/api/availability', { token: olivia, body: { panel: [...panel, users.gwen.upn], durationMinutes: 60, window, stepMinutes: 30 } });
+    const res = await stack.call('POST', '/api/availability', {
+      token: olivia,
+      body: { panel: [...panel, users.gwen.upn], durationMinutes: 60, window, stepMinutes: 30 },
+    });
     expect(res.status).toBe(200);
     expect(res.body.complete).toBe(false);
     const gwen = res.body.attendees.find((a: { email: string }) => a.email === users.gwen.upn);
@@ -85,7 +94,10 @@ describe('POST /api/availability', () => {
   });
 
   it('reports an unknown mailbox as notFound', async () => {
-    const res = await stack.call('POST', '/api/availability', { token: olivia, body: { panel: [users.priya.upn, 'nobody@northwind.example'], durationMinutes: 30, window } });
+    const res = await stack.call('POST', '/api/availability', {
+      token: olivia,
+      body: { panel: [users.priya.upn, 'nobody@northwind.example'], durationMinutes: 30, window },
+    });
     expect(res.status).toBe(200);
     expect(res.body.attendees[1]).toMatchObject({ email: 'nobody@northwind.example', status: 'notFound' });
     expect(res.body.complete).toBe(false);
@@ -137,7 +149,9 @@ describe('the dual lock: refused, and Graph never called', () => {
   it('for a tenant without admin consent: 403 tenant_not_consented', async () => {
     const token = await stack.token('sam@tailspin.example');
     let res: Awaited<ReturnType<Stack['call']>> | undefined;
-    const calls = await graphCallsDuring(async () => (res = await stack.call('POST', '/api/availability', { token, body: { ...good(), panel: ['sam@tailspin.example'] } })));
+    const calls = await graphCallsDuring(
+      async () => (res = await stack.call('POST', '/api/availability', { token, body: { ...good(), panel: ['sam@tailspin.example'] } })),
+    );
     expect(res?.status).toBe(403);
     expect(res?.body.error.code).toBe('tenant_not_consented');
     expect(res?.body.error.message).toMatch(/AADSTS/);
@@ -151,9 +165,21 @@ describe('the dual lock: refused, and Graph never called', () => {
     ['a zero duration', { panel, durationMinutes: 0, window }, 'durationMinutes'],
     ['a duration over 8 h', { panel, durationMinutes: 481, window }, 'durationMinutes'],
     ['a window ending before it starts', { panel, durationMinutes: 60, window: { start: window.end, end: window.start } }, 'window.end'],
-    ['a window over 180 days', { panel, durationMinutes: 60, window: { start: window.start, end: monday.plus({ days: 181 }).toISO() } }, 'window.end'],
-    ['an instant without offset', { panel, durationMinutes: 60, window: { start: '2026-11-23T09:00:00', end: window.end } }, 'window.start'],
-    ['an unknown candidate zone', { panel, durationMinutes: 60, window, candidate: { timeZone: 'Mars/Olympus_Mons' } }, 'candidate.timeZone'],
+    [
+      'a window over 180 days',
+      { panel, durationMinutes: 60, window: { start: window.start, end: monday.plus({ days: 181 }).toISO() } },
+      'window.end',
+    ],
+    [
+      'an instant without offset',
+      { panel, durationMinutes: 60, window: { start: '2026-11-23T09:00:00', end: window.end } },
+      'window.start',
+    ],
+    [
+      'an unknown candidate zone',
+      { panel, durationMinutes: 60, window, candidate: { timeZone: 'Mars/Olympus_Mons' } },
+      'candidate.timeZone',
+    ],
     ['an email that is not an email', { panel: ['bob'], durationMinutes: 60, window }, 'panel.0'],
   ])('with a body that fails its schema (%s): 400 naming the field', async (_label, body, path) => {
     let res: Awaited<ReturnType<Stack['call']>> | undefined;
@@ -166,14 +192,19 @@ describe('the dual lock: refused, and Graph never called', () => {
 
   it('with malformed JSON: 400, nothing called', async () => {
     let res: Awaited<ReturnType<Stack['call']>> | undefined;
-    const calls = await graphCallsDuring(async () => (res = await stack.call('POST', '/api/availability', { token: olivia, rawBody: '{"panel":' })));
+    const calls = await graphCallsDuring(
+      async () => (res = await stack.call('POST', '/api/availability', { token: olivia, rawBody: '{"panel":' })),
+    );
     expect(res?.status).toBe(400);
     expect(calls).toBe(0);
   });
 });
 
 describe('POST /api/interviews', () => {
-  const slot = () => ({ start: monday.plus({ days: 2, hours: 13 }).toISO() as string, end: monday.plus({ days: 2, hours: 14 }).toISO() as string });
+  const slot = () => ({
+    start: monday.plus({ days: 2, hours: 13 }).toISO() as string,
+    end: monday.plus({ days: 2, hours: 14 }).toISO() as string,
+  });
   const booking = () => ({ candidate: { name: 'Jane Doe', email: 'jane@candidates.example' }, panel, ...slot() });
 
   it('books in the organizer’s own calendar, with the panel, the candidate and a Teams link; a retry books nothing new', async () => {
@@ -203,12 +234,19 @@ describe('POST /api/interviews', () => {
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('slot_taken');
 
-    const reused = await stack.call('POST', '/api/interviews', { token: olivia, body: { ...booking(), subject: 'Another' }, headers: { 'idempotency-key': 'book-1' } });
+    const reused = await stack.call('POST', '/api/interviews', {
+      token: olivia,
+      body: { ...booking(), subject: 'Another' },
+      headers: { 'idempotency-key': 'book-1' },
+    });
     expect(reused.status).toBe(409);
     expect(reused.body.error.code).toBe('idempotency_key_reused');
 
     // Cancel: attendees are told, the event leaves the calendar, the record says cancelled.
-    const cancelled = await stack.call('POST', `/api/interviews/${res.body.id}/cancel`, { token: olivia, body: { comment: 'Position filled' } });
+    const cancelled = await stack.call('POST', `/api/interviews/${res.body.id}/cancel`, {
+      token: olivia,
+      body: { comment: 'Position filled' },
+    });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
     expect((await simEvents(users.olivia.upn)).filter((e) => e.id === res.body.graphEventId)).toHaveLength(0);
@@ -222,7 +260,11 @@ describe('POST /api/interviews', () => {
 
   it('refuses a slot where a panelist is busy (re-checked at booking time)', async () => {
     const busy = { start: monday.plus({ hours: 14 }).toISO(), end: monday.plus({ hours: 15 }).toISO() };
-    const res = await stack.call('POST', '/api/interviews', { token: olivia, body: { ...booking(), ...busy }, headers: { 'idempotency-key': 'busy-1' } });
+    const res = await stack.call('POST', '/api/interviews', {
+      token: olivia,
+      body: { ...booking(), ...busy },
+      headers: { 'idempotency-key': 'busy-1' },
+    });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('slot_taken');
     expect(res.body.error.message).toContain(users.lukas.upn);
@@ -254,7 +296,10 @@ describe('POST /api/interviews', () => {
 
 describe('audit and storage', () => {
   it('audits every Graph call with tenant, actor, operation, target, status and Graph request-id; never bodies', async () => {
-    await stack.call('POST', '/api/availability', { token: olivia, body: { panel: [users.priya.upn, users.gwen.upn], durationMinutes: 60, window } });
+    await stack.call('POST', '/api/availability', {
+      token: olivia,
+      body: { panel: [users.priya.upn, users.gwen.upn], durationMinutes: 60, window },
+    });
     const entries = await stack.app.store.audit.list({ tid: NORTHWIND_TID, limit: 1000 });
     const schedule = entries.filter((e) => e.operation === 'calendar.getSchedule' && e.actorOid === users.olivia.id);
     expect(schedule.map((e) => e.targetMailbox)).toEqual(expect.arrayContaining([users.priya.upn, users.gwen.upn]));
@@ -262,7 +307,16 @@ describe('audit and storage', () => {
     expect(settings[0]?.status).toBe(403);
     for (const e of entries) {
       expect(e.graphRequestId).toMatch(/\S/);
-      expect(Object.keys(e).sort()).toEqual(['actorOid', 'at', 'graphRequestId', 'operation', 'requestId', 'status', 'targetMailbox', 'tid']);
+      expect(Object.keys(e).sort()).toEqual([
+        'actorOid',
+        'at',
+        'graphRequestId',
+        'operation',
+        'requestId',
+        'status',
+        'targetMailbox',
+        'tid',
+      ]);
     }
     expect(JSON.stringify(entries)).not.toMatch(/Design review|Vacation|Bearer|eyJ/);
   });
@@ -270,7 +324,9 @@ describe('audit and storage', () => {
   it('stores nothing of the calendars it reads', async () => {
     const db = (stack.app.store as unknown as { db?: { query: (sql: string) => Promise<{ rows: Array<{ table_name: string }> }> } }).db;
     if (db) {
-      const tables = (await db.query("select table_name from information_schema.tables where table_schema = 'public' order by 1")).rows.map((r) => r.table_name);
+      const tables = (await db.query("select table_name from information_schema.tables where table_schema = 'public' order by 1")).rows.map(
+        (r) => r.table_name,
+      );
       expect(tables).toEqual(['audit_log', 'interviews', 'schema_migrations', 'tenants']);
     }
     const dump = JSON.stringify(await stack.app.store.interviews.listForOrganizer(NORTHWIND_TID, users.olivia.id));
@@ -291,7 +347,9 @@ describe('GET /api/people', () => {
 describe('a user who leaves the tenant', () => {
   it('is refused even with a token that has not expired yet', async () => {
     const token = await stack.token(users.mateo.upn);
-    expect((await stack.call('POST', '/api/availability', { token, body: { panel: [users.priya.upn], durationMinutes: 30, window } })).status).toBe(200);
+    expect(
+      (await stack.call('POST', '/api/availability', { token, body: { panel: [users.priya.upn], durationMinutes: 30, window } })).status,
+    ).toBe(200);
     await simControl('DELETE', `/_sim/users/${users.mateo.upn}`);
     const res = await stack.call('POST', '/api/availability', { token, body: { panel: [users.priya.upn], durationMinutes: 30, window } });
     expect(res.status).toBe(401);

@@ -15,7 +15,11 @@ export interface Stack {
   url: string;
   token(upn: string): Promise<string>;
   /** Calls the API; `token` undefined sends no Authorization header. */
-  call(method: string, path: string, options?: { token?: string | undefined; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  call(
+    method: string,
+    path: string,
+    options?: { token?: string | undefined; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; headers: Headers; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   close(): Promise<void>;
 }
 

@@ -90,8 +90,12 @@ export function createAppTokenSource(options: AppTokenSourceOptions): AppTokenSo
   async function acquire(tenantId: string, forceRefresh = false): Promise<AppToken> {
     const tid = tenantId.toLowerCase();
     try {
-      const result = await appFor(tid).acquireTokenByClientCredential({ scopes: [`${options.graphEndpoint}/.default`], skipCache: forceRefresh });
-      if (!result?.accessToken) throw new ConveneError('graph_unavailable', 'Microsoft Entra ID returned no token.', { retryAfterMs: 5000 });
+      const result = await appFor(tid).acquireTokenByClientCredential({
+        scopes: [`${options.graphEndpoint}/.default`],
+        skipCache: forceRefresh,
+      });
+      if (!result?.accessToken)
+        throw new ConveneError('graph_unavailable', 'Microsoft Entra ID returned no token.', { retryAfterMs: 5000 });
       const claims = decodeJwt(result.accessToken);
       const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
       return { accessToken: result.accessToken, roles, expiresOnMs: result.expiresOn?.getTime() ?? Date.now() + 3_000_000 };
@@ -131,15 +135,26 @@ export function mapMsalError(e: unknown): ConveneError {
       return new ConveneError('tenant_not_consented', `${NOT_CONSENTED.get(code)} (AADSTS${code})`, { cause: e });
     if (code && BAD_CREDENTIAL.has(code))
       return new ConveneError('internal', `Convene's own app credential was rejected by Microsoft Entra ID (AADSTS${code}).`, { cause: e });
-    if (code) return new ConveneError('tenant_not_consented', `Microsoft Entra ID refused an app token for this tenant (AADSTS${code}).`, { cause: e });
-    return new ConveneError('graph_unavailable', `Microsoft Entra ID could not be reached (${e.errorCode}).`, { cause: e, retryAfterMs: 5000 });
+    if (code)
+      return new ConveneError('tenant_not_consented', `Microsoft Entra ID refused an app token for this tenant (AADSTS${code}).`, {
+        cause: e,
+      });
+    return new ConveneError('graph_unavailable', `Microsoft Entra ID could not be reached (${e.errorCode}).`, {
+      cause: e,
+      retryAfterMs: 5000,
+    });
   }
   return new ConveneError('graph_unavailable', 'Microsoft Entra ID could not be reached.', { cause: e, retryAfterMs: 5000 });
 }
 
 /** MSAL's `INetworkModule` over the injected fetch. */
 function fetchNetworkModule(fetchImpl: FetchLike): INetworkModule {
-  async function send<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions, timeoutMs?: number): Promise<NetworkResponse<T>> {
+  async function send<T>(
+    method: 'GET' | 'POST',
+    url: string,
+    options?: NetworkRequestOptions,
+    timeoutMs?: number,
+  ): Promise<NetworkResponse<T>> {
     const init: RequestInit = { method, headers: options?.headers ?? {} };
     if (options?.body !== undefined) init.body = options.body;
     if (timeoutMs) init.signal = AbortSignal.timeout(timeoutMs);
@@ -147,7 +162,7 @@ function fetchNetworkModule(fetchImpl: FetchLike): INetworkModule {
     const headers: Record<string, string> = {};
     res.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
     const text = await res.text();
-    let body: unknown = {};
+    let body: unknown;
     try {
       body = text ? JSON.parse(text) : {};
     } catch {

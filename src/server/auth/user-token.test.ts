@@ -62,12 +62,10 @@ async function token(spec: TokenSpec = {}): Promise<string> {
 const verifier = () => createUserTokenVerifier({ loginEndpoint: LOGIN, clientId: CLIENT_ID, fetch: fakeFetch, now: () => NOW });
 
 async function refusal(authorization: string | undefined, v = verifier()): Promise<ConveneError> {
-  const e = await v
-    .verify(authorization)
-    .then(
-      () => undefined,
-      (err: unknown) => err,
-    );
+  const e = await v.verify(authorization).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(ConveneError);
   expect((e as ConveneError).code).toBe('unauthenticated');
   expect((e as ConveneError).status).toBe(401);
@@ -82,7 +80,9 @@ describe('user token verification', () => {
   });
 
   it('accepts the api://<client id> audience form too', async () => {
-    await expect(verifier().verify(`Bearer ${await token({ claims: { aud: `api://${CLIENT_ID}` } })}`)).resolves.toMatchObject({ oid: OID });
+    await expect(verifier().verify(`Bearer ${await token({ claims: { aud: `api://${CLIENT_ID}` } })}`)).resolves.toMatchObject({
+      oid: OID,
+    });
   });
 
   it('refuses a missing or malformed Authorization header', async () => {
@@ -107,7 +107,9 @@ describe('user token verification', () => {
   });
 
   it('refuses a token for another audience', async () => {
-    expect((await refusal(`Bearer ${await token({ claims: { aud: 'https://graph.microsoft.com' } })}`)).message).toMatch(/another audience/);
+    expect((await refusal(`Bearer ${await token({ claims: { aud: 'https://graph.microsoft.com' } })}`)).message).toMatch(
+      /another audience/,
+    );
   });
 
   it("refuses a token whose issuer is not its own tenant's", async () => {
@@ -125,7 +127,9 @@ describe('user token verification', () => {
   });
 
   it('refuses an app-only token (no access_as_user scope)', async () => {
-    expect((await refusal(`Bearer ${await token({ omit: ['scp'], claims: { roles: ['Convene.Admin'] } })}`)).message).toMatch(/access_as_user/);
+    expect((await refusal(`Bearer ${await token({ omit: ['scp'], claims: { roles: ['Convene.Admin'] } })}`)).message).toMatch(
+      /access_as_user/,
+    );
   });
 
   it('refuses an unsigned token (alg none)', async () => {
@@ -142,7 +146,9 @@ describe('user token verification', () => {
 
   it('refuses a tampered payload', async () => {
     const [h, , s] = (await token()).split('.');
-    const forged = Buffer.from(JSON.stringify({ aud: CLIENT_ID, iss: `${LOGIN}/${TID}/v2.0`, tid: TID, oid: OID, scp: 'access_as_user', exp: 9e9, iat: 1 })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ aud: CLIENT_ID, iss: `${LOGIN}/${TID}/v2.0`, tid: TID, oid: OID, scp: 'access_as_user', exp: 9e9, iat: 1 }),
+    ).toString('base64url');
     await refusal(`Bearer ${h}.${forged}.${s}`);
   });
 

@@ -110,7 +110,10 @@ export function createUserTokenVerifier(options: UserTokenVerifierOptions): User
       } catch (e) {
         // Entra's key endpoint unreachable is an outage, not the caller's fault: 503, retry later.
         if (e instanceof joseErrors.JWKSTimeout || !(e instanceof joseErrors.JOSEError))
-          throw new ConveneError('graph_unavailable', "Microsoft Entra ID's signing keys could not be fetched; try again shortly.", { cause: e, retryAfterMs: 5000 });
+          throw new ConveneError('graph_unavailable', "Microsoft Entra ID's signing keys could not be fetched; try again shortly.", {
+            cause: e,
+            retryAfterMs: 5000,
+          });
         throw unauth(describeJoseError(e), e);
       }
 
@@ -152,7 +155,7 @@ function describeJoseError(e: unknown): string {
         return `The token's "${e.claim}" claim is missing or invalid.`;
     }
   }
-  if (e instanceof joseErrors.JWKSNoMatchingKey) return 'The token is signed by a key that is not one of the tenant\'s signing keys.';
+  if (e instanceof joseErrors.JWKSNoMatchingKey) return "The token is signed by a key that is not one of the tenant's signing keys.";
   if (e instanceof joseErrors.JWSSignatureVerificationFailed) return 'The token signature does not verify.';
   if (e instanceof joseErrors.JOSEAlgNotAllowed) return 'The token is not signed with RS256.';
   if (e instanceof joseErrors.JOSEError) return `The token could not be verified (${e.code}).`;

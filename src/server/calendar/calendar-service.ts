@@ -53,7 +53,13 @@ export interface CalendarService {
    * re-checking the panel's free/busy. The same `idempotencyKey` never creates a second event.
    * @throws ConveneError slot_taken (409) | idempotency_key_reused (409) | invalid_request | tenant_not_consented | graph_unavailable
    */
-  bookInterview(auth: AuthContext, input: CreateInterviewRequestInput | unknown, idempotencyKey: string | undefined, channel: Channel, requestId: string): Promise<BookingResult>;
+  bookInterview(
+    auth: AuthContext,
+    input: CreateInterviewRequestInput | unknown,
+    idempotencyKey: string | undefined,
+    channel: Channel,
+    requestId: string,
+  ): Promise<BookingResult>;
   /** The caller's interviews overlapping `[from, to)`. */
   listInterviews(auth: AuthContext, query: unknown, requestId: string): Promise<Interview[]>;
   /** @throws ConveneError not_found when it is not the caller's */
@@ -102,9 +108,19 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
     return { organizer: r.organizer.user, organizerSettings: r.organizerSettings.settings, attendees: r.attendees };
   }
 
-  function toEngineAttendee(email: string, schedule: ScheduleResult | undefined, settings: MailboxSettingsResult | undefined): AttendeeInput {
+  function toEngineAttendee(
+    email: string,
+    schedule: ScheduleResult | undefined,
+    settings: MailboxSettingsResult | undefined,
+  ): AttendeeInput {
     if (!schedule) return { email, status: 'error', reason: 'Microsoft Graph did not return this calendar.' };
-    if (schedule.status !== 'ok') return { email, status: schedule.status, reason: schedule.reason, ...(settings?.status === 'ok' ? { mailboxSettings: settings.settings } : {}) };
+    if (schedule.status !== 'ok')
+      return {
+        email,
+        status: schedule.status,
+        reason: schedule.reason,
+        ...(settings?.status === 'ok' ? { mailboxSettings: settings.settings } : {}),
+      };
     if (!settings) return { email, status: 'error', reason: 'Microsoft Graph did not return the mailbox settings.' };
     if (settings.status !== 'ok') return { email, status: settings.status, reason: settings.reason };
     return { email, status: 'ok', mailboxSettings: settings.settings, busy: schedule.items };
@@ -137,7 +153,12 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
     return r;
   }
 
-  async function createInGraph(ctx: CallContext, auth: AuthContext, record: InterviewRecord, teamsMeeting: boolean): Promise<InterviewRecord> {
+  async function createInGraph(
+    ctx: CallContext,
+    auth: AuthContext,
+    record: InterviewRecord,
+    teamsMeeting: boolean,
+  ): Promise<InterviewRecord> {
     const created = await deps.provider.createEvent(ctx, auth.oid, {
       subject: record.subject,
       bodyHtml: inviteBody(record),
@@ -148,7 +169,11 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
       teamsMeeting,
       transactionId: record.transactionId,
     });
-    return deps.interviews.markScheduled(auth.tid, record.id, { graphEventId: created.id, iCalUId: created.iCalUId, joinUrl: created.joinUrl ?? null });
+    return deps.interviews.markScheduled(auth.tid, record.id, {
+      graphEventId: created.id,
+      iCalUId: created.iCalUId,
+      joinUrl: created.joinUrl ?? null,
+    });
   }
 
   return {
@@ -159,7 +184,10 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
       const startMs = Date.parse(request.window.start);
       const endMs = Date.parse(request.window.end);
       // One Graph round trip of latency: getSchedule and the mailboxSettings batch run concurrently.
-      const [schedules, settings] = await both(deps.provider.getSchedule(ctx, auth.oid, panel, startMs, endMs), organizerAndSettings(ctx, auth, panel));
+      const [schedules, settings] = await both(
+        deps.provider.getSchedule(ctx, auth.oid, panel, startMs, endMs),
+        organizerAndSettings(ctx, auth, panel),
+      );
       const attendees = panel.map((email, i) => toEngineAttendee(email, schedules[i], settings.attendees[i]));
       const result = findSlots({
         organizer: { email: settings.organizer.mail, mailboxSettings: settings.organizerSettings },
@@ -189,7 +217,10 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
       const panel = dedupe(request.panel);
       const startMs = Date.parse(request.start);
       const endMs = Date.parse(request.end);
-      if (startMs < deps.now()) throw new ConveneError('invalid_request', 'The interview would start in the past.', { details: [{ path: 'start', message: 'must be in the future' }] });
+      if (startMs < deps.now())
+        throw new ConveneError('invalid_request', 'The interview would start in the past.', {
+          details: [{ path: 'start', message: 'must be in the future' }],
+        });
 
       return bookingLocks.runExclusive([auth.tid, ...panel.map((p) => `${auth.tid}:${p}`), `${auth.tid}:${auth.oid}`], async () => {
         // A concurrent request with the same key may have finished while we waited.
@@ -197,7 +228,10 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
         if (raced) return replay(raced);
 
         const bufferMs = request.bufferMinutes * 60_000;
-        const [schedules, who] = await both(deps.provider.getSchedule(ctx, auth.oid, panel, startMs - bufferMs, endMs + bufferMs), organizerAndSettings(ctx, auth, []));
+        const [schedules, who] = await both(
+          deps.provider.getSchedule(ctx, auth.oid, panel, startMs - bufferMs, endMs + bufferMs),
+          organizerAndSettings(ctx, auth, []),
+        );
         const warnings: AttendeeResult[] = [];
         const taken: string[] = [];
         panel.forEach((email, i) => {
@@ -210,10 +244,18 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
             warnings.push({ email, status: s.status, reason: s.reason });
             return;
           }
-          if (s.items.some((item) => blocks(item, request.tentativeBlocks) && item.startMs < endMs + bufferMs && item.endMs > startMs - bufferMs)) taken.push(email);
+          if (
+            s.items.some(
+              (item) => blocks(item, request.tentativeBlocks) && item.startMs < endMs + bufferMs && item.endMs > startMs - bufferMs,
+            )
+          )
+            taken.push(email);
         });
         if (taken.length > 0)
-          throw new ConveneError('slot_taken', `The panel is no longer free at that time (${taken.join(', ')} now busy). Refresh the slots and pick another.`);
+          throw new ConveneError(
+            'slot_taken',
+            `The panel is no longer free at that time (${taken.join(', ')} now busy). Refresh the slots and pick another.`,
+          );
 
         const zone = organizerZone(who.organizerSettings);
         const id = newId();
@@ -338,7 +380,9 @@ function hashRequest(r: CreateInterviewRequest): string {
     start: iso(r.start),
     end: iso(r.end),
   };
-  return createHash('sha256').update(JSON.stringify(canonical, Object.keys(canonical).sort())).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical, Object.keys(canonical).sort()))
+    .digest('hex');
 }
 
 function escapeHtml(s: string): string {

@@ -26,14 +26,11 @@ export interface MailboxFailure {
 }
 
 /** One schedule from getSchedule: its busy items in UTC ms, or why it could not be read. */
-export type ScheduleResult =
-  | { mailbox: string; status: 'ok'; items: BusyItem[] }
-  | ({ mailbox: string } & MailboxFailure);
+export type ScheduleResult = { mailbox: string; status: 'ok'; items: BusyItem[] } | ({ mailbox: string } & MailboxFailure);
 
 /** One mailbox's settings, or why they could not be read. */
 export type MailboxSettingsResult =
-  | { mailbox: string; status: 'ok'; settings: MailboxSettingsInput }
-  | ({ mailbox: string } & MailboxFailure);
+  { mailbox: string; status: 'ok'; settings: MailboxSettingsInput } | ({ mailbox: string } & MailboxFailure);
 
 /** A user of the tenant, as `GET /users/{id}` gives it. */
 export interface DirectoryUser {

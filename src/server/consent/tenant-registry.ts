@@ -42,7 +42,10 @@ export function createTenantRegistry(options: TenantRegistryOptions): TenantRegi
   async function check(tid: string): Promise<TenantRecord> {
     const existing = await options.tenants.get(tid);
     if (existing && existing.consentStatus === 'disconnected')
-      throw new ConveneError('tenant_not_consented', 'This organization was disconnected from Convene. An administrator can connect it again on the Convene admin page.');
+      throw new ConveneError(
+        'tenant_not_consented',
+        'This organization was disconnected from Convene. An administrator can connect it again on the Convene admin page.',
+      );
     if (existing && existing.consentStatus === 'granted') return existing;
     // First use, or consent was seen revoked: prove consent by acquiring an app-only token.
     const token = await options.tokens.acquire(tid, existing !== null);

@@ -15,8 +15,18 @@ export interface HttpResponse {
 
 /** Maps any thrown value to a response. Logs 5xx (with cause) and nothing for expected 4xx. */
 export function toErrorResponse(err: unknown, requestId: string, log: Logger): HttpResponse {
-  const e = isConveneError(err) ? err : new ConveneError('internal', 'Something went wrong on our side. Quote the request id if you report it.', { cause: err });
-  if (e.status >= 500) log.error({ err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack, cause: describeCause(err) } : String(err), requestId, code: e.code }, 'request failed');
+  const e = isConveneError(err)
+    ? err
+    : new ConveneError('internal', 'Something went wrong on our side. Quote the request id if you report it.', { cause: err });
+  if (e.status >= 500)
+    log.error(
+      {
+        err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack, cause: describeCause(err) } : String(err),
+        requestId,
+        code: e.code,
+      },
+      'request failed',
+    );
   const body: ErrorBody = { error: { code: e.code, message: e.message, requestId, ...(e.details ? { details: [...e.details] } : {}) } };
   const headers: Record<string, string> = {};
   if (e.retryAfterMs !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(e.retryAfterMs / 1000)));

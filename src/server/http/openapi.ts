@@ -11,7 +11,10 @@ function schema(s: z.ZodType, io: 'input' | 'output'): Json {
   return z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Json;
 }
 
-const errorResponse = (description: string): Json => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } });
+const errorResponse = (description: string): Json => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
+});
 
 const errors = (...codes: number[]): Json =>
   Object.fromEntries(
@@ -33,8 +36,14 @@ const errors = (...codes: number[]): Json =>
     ]),
   );
 
-const json = (ref: string, description = 'OK'): Json => ({ description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
-const body = (ref: string): Json => ({ required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const json = (ref: string, description = 'OK'): Json => ({
+  description,
+  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
+});
+const body = (ref: string): Json => ({
+  required: true,
+  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
+});
 const secured = [{ entra: [] }];
 
 let cached: Json | undefined;
@@ -50,7 +59,12 @@ export function openApiDocument(): Json {
     },
     components: {
       securitySchemes: {
-        entra: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Microsoft Entra ID access token for api://<client id>/access_as_user' },
+        entra: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A Microsoft Entra ID access token for api://<client id>/access_as_user',
+        },
       },
       schemas: {
         AvailabilityRequest: schema(api.AvailabilityRequest, 'input'),
@@ -64,7 +78,13 @@ export function openApiDocument(): Json {
       },
     },
     paths: {
-      '/healthz': { get: { operationId: 'health', summary: 'Liveness: 200 when the database answers', responses: { '200': { description: 'OK' }, '500': errorResponse('database unavailable') } } },
+      '/healthz': {
+        get: {
+          operationId: 'health',
+          summary: 'Liveness: 200 when the database answers',
+          responses: { '200': { description: 'OK' }, '500': errorResponse('database unavailable') },
+        },
+      },
       '/api/availability': {
         post: {
           operationId: 'findAvailability',
@@ -77,11 +97,14 @@ export function openApiDocument(): Json {
       '/api/interviews': {
         post: {
           operationId: 'bookInterview',
-          summary: 'Book an interview in the caller\'s calendar (the caller is the organizer)',
+          summary: "Book an interview in the caller's calendar (the caller is the organizer)",
           security: secured,
           parameters: [{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', maxLength: 255 } }],
           requestBody: body('CreateInterviewRequest'),
-          responses: { '201': json('Interview', 'Created (or replayed: header Idempotent-Replayed: true)'), ...errors(400, 401, 403, 409, 413, 415, 422, 503) },
+          responses: {
+            '201': json('Interview', 'Created (or replayed: header Idempotent-Replayed: true)'),
+            ...errors(400, 401, 403, 409, 413, 415, 422, 503),
+          },
         },
         get: {
           operationId: 'listInterviews',
@@ -107,14 +130,17 @@ export function openApiDocument(): Json {
           operationId: 'cancelInterview',
           security: secured,
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
-          requestBody: { required: false, content: { 'application/json': { schema: { $ref: '#/components/schemas/CancelInterviewRequest' } } } },
+          requestBody: {
+            required: false,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/CancelInterviewRequest' } } },
+          },
           responses: { '200': json('Interview'), ...errors(400, 401, 403, 404, 409, 503) },
         },
       },
       '/api/people': {
         get: {
           operationId: 'searchPeople',
-          summary: 'Up to 20 people of the caller\'s tenant (type-ahead)',
+          summary: "Up to 20 people of the caller's tenant (type-ahead)",
           security: secured,
           parameters: [{ name: 'q', in: 'query', required: true, schema: { type: 'string', minLength: 1, maxLength: 100 } }],
           responses: { '200': json('PersonList'), ...errors(400, 401, 403, 503) },

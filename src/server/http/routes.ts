@@ -93,7 +93,10 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       path: '/api/interviews/:id/cancel',
       auth: true,
       maxBodyBytes: 8 * 1024,
-      handler: async (r) => ({ status: 200, body: await deps.calendar.cancelInterview(user(r), r.params.id ?? '', r.body ?? {}, r.requestId) }),
+      handler: async (r) => ({
+        status: 200,
+        body: await deps.calendar.cancelInterview(user(r), r.params.id ?? '', r.body ?? {}, r.requestId),
+      }),
     },
     {
       method: 'GET',

@@ -52,8 +52,16 @@ afterEach(async () => {
 });
 
 async function post(path: string, body: string, headers: Record<string, string> = {}) {
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: 'Bearer good', 'content-type': 'application/json', ...headers }, body });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as { error?: { code: string; message: string; requestId: string } } };
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer good', 'content-type': 'application/json', ...headers },
+    body,
+  });
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (await res.json()) as { error?: { code: string; message: string; requestId: string } },
+  };
 }
 
 describe('HTTP adapter', () => {

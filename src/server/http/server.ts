@@ -100,7 +100,11 @@ function send(res: Response, response: HttpResponse): void {
   if (res.headersSent) return;
   for (const [k, v] of Object.entries(response.headers ?? {})) res.header(k, v);
   const payload = JSON.stringify(response.body);
-  res.writeHead(response.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(payload), 'Cache-Control': 'no-store' });
+  res.writeHead(response.status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(payload),
+    'Cache-Control': 'no-store',
+  });
   res.end(payload);
 }
 

@@ -2,6 +2,7 @@
  * The {@link Store} over a {@link SqlClient}: the same code for PGlite and PostgreSQL.
  */
 import { createAuditStore } from './audit';
+import { withGroupCommit } from './group-commit';
 import type { SqlClient } from './db';
 import { createInterviewStore } from './interviews';
 import { createTenantStore } from './tenants';
@@ -16,7 +17,8 @@ export function createSqlStore(db: SqlClient): Store {
     kind: db.kind,
     tenants: createTenantStore(db),
     interviews: createInterviewStore(db),
-    audit: createAuditStore(db),
+    // Group commit: one INSERT per burst of requests, each request still waits for its own entries.
+    audit: withGroupCommit(createAuditStore(db)),
     async ping() {
       await db.query('SELECT 1');
     },

@@ -113,7 +113,11 @@ export interface InterviewStore {
   /** The organizer's interviews overlapping `[from, to)` (either bound optional), by start. */
   listForOrganizer(tid: string, organizerOid: string, from?: string, to?: string): Promise<InterviewRecord[]>;
   /** Record the created Graph event and set status `scheduled`. */
-  markScheduled(tid: string, id: string, event: { graphEventId: string; iCalUId: string; joinUrl: string | null }): Promise<InterviewRecord>;
+  markScheduled(
+    tid: string,
+    id: string,
+    event: { graphEventId: string; iCalUId: string; joinUrl: string | null },
+  ): Promise<InterviewRecord>;
   setStatus(tid: string, id: string, status: InterviewStatus): Promise<InterviewRecord>;
   /** Delete a row that never reached Graph (e.g. slot taken at re-check). */
   delete(tid: string, id: string): Promise<void>;
