@@ -147,17 +147,19 @@ function peakRssMb(pid: number): number {
 async function serverOverhead(database: 'pglite' | 'postgres'): Promise<{ checks: Check[]; detail: object }> {
   const databaseUrl = database === 'postgres' ? await createBenchDatabase() : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'convene-bench-'));
-  const sim = spawn(process.execPath, [join(__dirname, 'sim-process.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const profileDir = process.env.CONVENE_BENCH_PROFILE_DIR;
+  // With a profile directory, both children write a V8 .cpuprofile there (server and simulator).
+  const profileArgs = (name: string) => (profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${process.pid}.cpuprofile`] : []);
+  const sim = spawn(process.execPath, [...profileArgs('sim'), join(__dirname, 'sim-process.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
   let server: ChildProcess | undefined;
   try {
     const info = JSON.parse(await readLine(sim)) as { url: string; clientId: string; clientSecret: string; caPem: string };
     writeFileSync(join(dir, 'ca.pem'), info.caPem);
     const port = await freePort();
     // The server runs exactly as in production, configured for "another cloud" whose hosts are the simulator's.
-    const profileDir = process.env.CONVENE_BENCH_PROFILE_DIR;
     server = spawn(
       process.execPath,
-      [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(__dirname, '..', 'src', 'server', 'main.js')],
+      [...profileArgs('server'), join(__dirname, '..', 'src', 'server', 'main.js')],
       {
         stdio: ['ignore', 'ignore', 'inherit'],
         env: {
@@ -189,17 +191,21 @@ async function serverOverhead(database: 'pglite' | 'postgres'): Promise<{ checks
       body: JSON.stringify(benchRequest(Date.now(), 5)),
     };
     await runLoad({ ...load, concurrency: 8, durationMs: 3000, maxRequests: 2000 }); // warm-up
-    const cpu0 = { server: cpuSeconds(server.pid as number), sim: cpuSeconds(sim.pid as number) };
+    const cpu0 = { server: cpuSeconds(server.pid as number), sim: cpuSeconds(sim.pid as number), load: process.cpuUsage() };
     const result = await runLoad({ ...load, concurrency: 16, durationMs: 10_000, maxRequests: 20_000 });
     const rss = peakRssMb(server.pid as number);
     const label = database === 'postgres' ? 'PostgreSQL' : 'embedded PGlite';
     // The targets are checked on PostgreSQL, the production store; PGlite's WebAssembly
     // PostgreSQL alone keeps ~350-550 MB resident, so its figures are reported, not targeted.
     const targeted = database === 'postgres';
+    const loadCpu = process.cpuUsage(cpu0.load);
     const cpu = {
       serverCpuSeconds: cpuSeconds(server.pid as number) - cpu0.server,
       simulatorCpuSeconds: cpuSeconds(sim.pid as number) - cpu0.sim,
+      // The load generator shares the same 2 cores; its own CPU is reported so a slow run can be attributed.
+      loadGeneratorCpuSeconds: (loadCpu.user + loadCpu.system) / 1e6,
     };
+    const perRequestMs = (s: number) => round((s * 1000) / Math.max(1, result.requests));
     return {
       checks: [
         {
@@ -224,7 +230,14 @@ async function serverOverhead(database: 'pglite' | 'postgres'): Promise<{ checks
           ok: !targeted || rss < 250,
         },
       ],
-      detail: { ...result, ...cpu, peakRssMb: rss },
+      detail: {
+        ...result,
+        ...cpu,
+        serverCpuMsPerRequest: perRequestMs(cpu.serverCpuSeconds),
+        simulatorCpuMsPerRequest: perRequestMs(cpu.simulatorCpuSeconds),
+        loadGeneratorCpuMsPerRequest: perRequestMs(cpu.loadGeneratorCpuSeconds),
+        peakRssMb: rss,
+      },
     };
   } finally {
     if (server && server.exitCode === null) {

@@ -13,7 +13,7 @@ import { isConveneError } from '../src/shared/errors';
 import { type Config, loadConfig } from '../src/server/config';
 import { createApp, main as serverMain } from '../src/server/main';
 import { createFetch } from '../src/server/net';
-import { loadSeedFiles, startSimulator } from './index';
+import { CONTOSO_TENANT_ID, loadSeedFiles, startSimulator } from './index';
 
 /** Where the launcher tells the CLI how to reach the simulator. */
 export const DEV_STATE_FILE = 'dev.json';
@@ -41,11 +41,17 @@ async function run(): Promise<void> {
   );
 
   const tenant = sim.tenants[0];
-  const organizer = sim.users?.find((u) => u.tenantId === tenant?.id && u.roles.length === 0) ?? sim.users?.[0];
-  const panel = (sim.users ?? [])
-    .filter((u) => u.tenantId === tenant?.id && u.upn !== organizer?.upn)
-    .slice(0, 3)
-    .map((u) => u.upn);
+  const people = sim.users.filter((u) => u.tenantId === tenant?.id && u.mailboxEnabled);
+  // The demo tenant has a panel worth showing: three zones that overlap, and one mailbox the
+  // tenant's access policy blocks (reported as blocked, never as free). Other seeds: the first users.
+  const demo = tenant?.id === CONTOSO_TENANT_ID;
+  const organizer = demo ? people.find((u) => u.upn.startsWith('bob@')) : people.find((u) => u.roles.length === 0);
+  const panel = demo
+    ? ['marcus', 'lukas', 'emma', 'hannah'].map((n) => `${n}@${tenant?.domain ?? ''}`)
+    : people
+        .filter((u) => u.upn !== organizer?.upn)
+        .slice(0, 3)
+        .map((u) => u.upn);
   const token = organizer ? await sim.mintUserToken(organizer.upn, { expiresInSeconds: 12 * 3600 }) : '';
   const monday = DateTime.utc().startOf('week').plus({ weeks: 1 });
   const body = JSON.stringify({
@@ -58,15 +64,17 @@ async function run(): Promise<void> {
   const out = [
     '',
     'Convene is running on the embedded defaults (PGlite + the local Microsoft 365 simulator).',
-    `  API, taskpane, admin page, bot: ${url}   (OpenAPI: ${url}/api/openapi.json)`,
-    `  Microsoft 365 simulator:        ${sim.url}   (tenant ${tenant?.displayName ?? ''} ${tenant?.domain ?? ''}; certificate: ${caPath})`,
-    `  Database:                       ${app.store.kind}${app.store.kind === 'pglite' ? ` in ${resolve(config.dataDir, 'pglite')}` : ''}`,
+    `  Convene API:              ${url}   (OpenAPI: ${url}/api/openapi.json)`,
+    `  Microsoft 365 simulator:  ${sim.url}   (tenant ${tenant?.displayName ?? ''} ${tenant?.domain ?? ''}; certificate: ${caPath})`,
+    `  Database:                 ${app.store.kind}${app.store.kind === 'pglite' ? ` in ${resolve(config.dataDir, 'pglite')}` : ''}`,
     '',
     `Find times for a panel, signed in as ${organizer?.upn ?? '?'} (token valid 12 h):`,
     '',
     `curl -s ${url}/api/availability -H 'content-type: application/json' -H 'authorization: Bearer ${token}' -d '${body}'`,
     '',
-    `Or with the CLI:  npx convene availability --as ${organizer?.upn ?? '<upn>'} --panel ${panel.join(',')} --duration 60`,
+    `Or with the CLI (in another terminal):`,
+    `  npx convene availability --as ${organizer?.upn ?? '<upn>'} --panel ${panel.join(',')} --duration 60 --max 10`,
+    `  npx convene book --as ${organizer?.upn ?? '<upn>'} --candidate "Jane Doe <jane@candidates.example>" --panel ${panel.slice(0, 3).join(',')} --start <a slot's start> --duration 60`,
     'Stop with Ctrl+C.',
     '',
   ];

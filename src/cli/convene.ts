@@ -131,7 +131,7 @@ export async function main(
           'Idempotency-Key': key,
           'X-Convene-Channel': 'cli',
         });
-        io.out(o.json ? `${JSON.stringify(result, null, 2)}\n` : formatInterview(result, key));
+        io.out(o.json ? `${JSON.stringify(result, null, 2)}\n` : formatInterview(result, key, lastReplayed));
         return 0;
       }
       case 'interviews': {
@@ -172,6 +172,9 @@ export async function main(
     return 1;
   }
 }
+
+/** Whether the last API answer was an idempotent replay (header `Idempotent-Replayed`). */
+let lastReplayed = false;
 
 interface ClientContext {
   serverUrl: string;
@@ -243,6 +246,7 @@ async function call<T>(
   }
   const text = await res.text();
   const json = text ? (JSON.parse(text) as unknown) : undefined;
+  lastReplayed = res.headers.get('idempotent-replayed') === 'true';
   if (!res.ok) {
     const err = (json as ErrorBody | undefined)?.error;
     const details = err?.details?.map((d) => `\n  - ${d.path}: ${d.message}`).join('') ?? '';
@@ -310,9 +314,9 @@ export function formatAvailability(r: AvailabilityResponse): string {
   return `${lines.join('\n')}\n`;
 }
 
-function formatInterview(i: Interview, key: string): string {
+function formatInterview(i: Interview, key: string, replayed: boolean): string {
   return [
-    `Booked ${i.id} (${i.status})`,
+    replayed ? `Already booked with this Idempotency-Key: nothing new was created. ${i.id} (${i.status})` : `Booked ${i.id} (${i.status})`,
     `  ${i.subject}`,
     `  ${DateTime.fromISO(i.start, { zone: i.timeZone }).toFormat('ccc dd LLL yyyy HH:mm')}-${DateTime.fromISO(i.end, { zone: i.timeZone }).toFormat('HH:mm')} ${i.timeZone}`,
     `  organizer ${i.organizer.email}; attendees ${[...i.panel, i.candidate.email].join(', ')}`,
