@@ -294,6 +294,36 @@ describe('POST /api/interviews', () => {
   });
 });
 
+describe('least privilege', () => {
+  it("records the tenant's consent with exactly the three application permissions it granted", async () => {
+    const tenant = await stack.app.store.tenants.get(NORTHWIND_TID);
+    expect(tenant?.consentStatus).toBe('granted');
+    expect([...(tenant?.grantedRoles ?? [])].sort()).toEqual(['Calendars.ReadWrite', 'MailboxSettings.Read', 'User.ReadBasic.All']);
+  });
+
+  it('without MailboxSettings.Read, working hours cannot be read: attendees are not ok, never free', async () => {
+    await simControlJson('POST', `/_sim/tenants/${NORTHWIND_TID}/consent`, {
+      granted: true,
+      roles: ['Calendars.ReadWrite', 'User.ReadBasic.All'],
+    });
+    stack.app.tokens.invalidate(NORTHWIND_TID);
+    try {
+      const res = await stack.call('POST', '/api/availability', { token: olivia, body: { panel, durationMinutes: 60, window } });
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toMatch(/may lack an application permission/);
+    } finally {
+      await simControlJson('POST', `/_sim/tenants/${NORTHWIND_TID}/consent`, {
+        granted: true,
+        roles: ['Calendars.ReadWrite', 'MailboxSettings.Read', 'User.ReadBasic.All'],
+      });
+      stack.app.tokens.invalidate(NORTHWIND_TID);
+    }
+    expect((await stack.call('POST', '/api/availability', { token: olivia, body: { panel, durationMinutes: 60, window } })).status).toBe(
+      200,
+    );
+  });
+});
+
 describe('audit and storage', () => {
   it('audits every Graph call with tenant, actor, operation, target, status and Graph request-id; never bodies', async () => {
     await stack.call('POST', '/api/availability', {
@@ -370,6 +400,15 @@ async function simControl(method: string, path: string): Promise<unknown> {
   const res = await createFetch({ caPem: stack.sim.caPem })(`${stack.sim.url}${path}`, { method });
   const text = await res.text();
   return text ? JSON.parse(text) : undefined;
+}
+
+async function simControlJson(method: string, path: string, body: unknown): Promise<void> {
+  const res = await createFetch({ caPem: stack.sim.caPem })(`${stack.sim.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBeLessThan(300);
 }
 
 async function simEvents(upn: string): Promise<SimEvent[]> {

@@ -121,6 +121,10 @@ export interface GraphMailboxFailureInput {
 export const blockedReason =
   "Convene is not allowed to read this mailbox: the tenant's application access policy or RBAC for Applications scope excludes it.";
 
+/** Admin-readable reason for a 403 that does not name the access policy. */
+export const accessDeniedReason =
+  "Microsoft Graph denied access to this mailbox: Convene may lack an application permission (Calendars.ReadWrite, MailboxSettings.Read) in this tenant, or the tenant's application access policy or RBAC for Applications scope excludes it.";
+
 /**
  * Graph codes that mean "no such mailbox" (or none Graph can reach: `MailboxNotEnabledForRESTAPI`
  * is an inactive, soft-deleted or on-premises mailbox). `5009` is getSchedule's
@@ -174,7 +178,8 @@ export function toMailboxFailure(input: GraphMailboxFailureInput): MailboxFailur
   let reason: string;
   switch (status) {
     case 'blocked':
-      reason = blockedReason;
+      // A 403 without the access-policy wording can also be a missing application permission.
+      reason = accessPolicyMessage.test(input.message ?? '') ? blockedReason : accessDeniedReason;
       break;
     case 'notFound':
       reason = `No Exchange Online mailbox that Microsoft Graph can reach was found for this address (${detail || 'not found'}).`;

@@ -1,7 +1,7 @@
 import { ConveneError } from '../../../shared/errors';
 import type { AuditEntry } from '../../store/types';
 import type { CallContext, NewEvent } from '../provider';
-import { blockedReason } from './errors';
+import { accessDeniedReason, blockedReason } from './errors';
 import { deferred, FakeGraph, fakeTime, fakeTokens, settle, type RecordedRequest, type Reply } from './fake-graph';
 import { createGraphCalendarProvider } from './graph-provider';
 
@@ -180,7 +180,7 @@ describe('getSchedule', () => {
         reason: expect.stringMatching(/No Exchange Online mailbox/),
         graphCode: '5009',
       },
-      { mailbox: 'locked@contoso.example', status: 'blocked', reason: blockedReason, graphCode: 'ErrorAccessDenied' },
+      { mailbox: 'locked@contoso.example', status: 'blocked', reason: accessDeniedReason, graphCode: 'ErrorAccessDenied' },
       {
         mailbox: 'busyserver@contoso.example',
         status: 'error',
