@@ -172,6 +172,13 @@ export const Interview = z.object({
 });
 export type Interview = z.infer<typeof Interview>;
 
+/**
+ * `POST /api/interviews` 201 body: the interview, plus `warnings` naming panel members whose
+ * calendars could not be checked at booking time (never assumed free; the organizer decides).
+ */
+export const BookedInterview = Interview.extend({ warnings: z.array(AttendeeResult).optional() });
+export type BookedInterview = z.infer<typeof BookedInterview>;
+
 /** `GET /api/interviews` query. */
 export const ListInterviewsQuery = z.strictObject({ from: IsoInstant.optional(), to: IsoInstant.optional() });
 export type ListInterviewsQuery = z.infer<typeof ListInterviewsQuery>;

@@ -21,7 +21,8 @@ function files(dir: string): string[] {
 
 const src = files(join(root, 'src'));
 const product = src.filter((f) => !f.endsWith('.test.ts'));
-const imports = (f: string) => [...readFileSync(f, 'utf8').matchAll(/from '([^']+)'|import\('([^']+)'\)|require\('([^']+)'\)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+const imports = (f: string) =>
+  [...readFileSync(f, 'utf8').matchAll(/from '([^']+)'|import\('([^']+)'\)|require\('([^']+)'\)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
 
 describe('architecture', () => {
   it('src/ never imports sim/', () => {
@@ -34,20 +35,34 @@ describe('architecture', () => {
     expect(scheduling.length).toBeGreaterThan(3);
     for (const f of scheduling) {
       const text = readFileSync(f, 'utf8');
-      expect({ f: relative(root, f), bad: imports(f).filter((i) => i.startsWith('node:') || /(store|calendar|http|auth|consent)\//.test(i) || ['fs', 'http', 'https', 'net', 'pg'].includes(i)) }).toEqual({ f: relative(root, f), bad: [] });
-      expect({ f: relative(root, f), clock: /Date\.now\(\)|new Date\(\)|performance\.now\(\)/.test(text) }).toEqual({ f: relative(root, f), clock: false });
+      expect({
+        f: relative(root, f),
+        bad: imports(f).filter(
+          (i) =>
+            i.startsWith('node:') || /(store|calendar|http|auth|consent)\//.test(i) || ['fs', 'http', 'https', 'net', 'pg'].includes(i),
+        ),
+      }).toEqual({ f: relative(root, f), bad: [] });
+      expect({ f: relative(root, f), clock: /Date\.now\(\)|new Date\(\)|performance\.now\(\)/.test(text) }).toEqual({
+        f: relative(root, f),
+        clock: false,
+      });
     }
   });
 
   it('Microsoft hosts are named only in clouds.ts', () => {
     const hosts = /(login\.microsoftonline|graph\.microsoft|microsoftgraph\.chinacloudapi|login\.chinacloudapi|dod-graph)/;
-    const offenders = product.filter((f) => !f.endsWith(join('server', 'clouds.ts')) && hosts.test(readFileSync(f, 'utf8').replace(/\/\*\*[\s\S]*?\*\/|\/\/.*$/gm, '')));
+    const offenders = product.filter(
+      (f) => !f.endsWith(join('server', 'clouds.ts')) && hosts.test(readFileSync(f, 'utf8').replace(/\/\*\*[\s\S]*?\*\/|\/\/.*$/gm, '')),
+    );
     expect(offenders.map((f) => relative(root, f))).toEqual([]);
   });
 
   it('only the configuration loader and entry points read process.env', () => {
     const allowed = ['src/server/config.ts', 'src/server/main.ts', 'src/cli/convene.ts'];
-    const offenders = product.filter((f) => /process\.env/.test(readFileSync(f, 'utf8').replace(/\/\*\*[\s\S]*?\*\/|\/\/.*$/gm, '')) && !allowed.includes(relative(root, f)));
+    const offenders = product.filter(
+      (f) =>
+        /process\.env/.test(readFileSync(f, 'utf8').replace(/\/\*\*[\s\S]*?\*\/|\/\/.*$/gm, '')) && !allowed.includes(relative(root, f)),
+    );
     expect(offenders.map((f) => relative(root, f))).toEqual([]);
   });
 
@@ -57,6 +72,7 @@ describe('architecture', () => {
       'AttendeeStatus',
       'AvailabilityRequest',
       'AvailabilityResponse',
+      'BookedInterview',
       'CancelInterviewRequest',
       'CandidatePreferences',
       'Channel',

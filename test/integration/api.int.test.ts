@@ -252,6 +252,17 @@ describe('POST /api/interviews', () => {
     expect((await simEvents(users.olivia.upn)).filter((e) => e.id === res.body.graphEventId)).toHaveLength(0);
   });
 
+  it('books with a panelist whose calendar cannot be read, and says so (never assumed free)', async () => {
+    const at = { start: monday.plus({ days: 3, hours: 15 }).toISO(), end: monday.plus({ days: 3, hours: 15, minutes: 30 }).toISO() };
+    const res = await stack.call('POST', '/api/interviews', {
+      token: olivia,
+      body: { candidate: { name: 'Max Mustermann', email: 'max@candidates.example' }, panel: [users.priya.upn, users.gwen.upn], ...at },
+      headers: { 'idempotency-key': 'warn-1' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.warnings).toEqual([{ email: users.gwen.upn, status: 'blocked', reason: expect.stringMatching(/access policy/) }]);
+  });
+
   it('requires an Idempotency-Key', async () => {
     const res = await stack.call('POST', '/api/interviews', { token: olivia, body: booking() });
     expect(res.status).toBe(400);

@@ -71,6 +71,7 @@ export function openApiDocument(): Json {
         AvailabilityResponse: schema(api.AvailabilityResponse, 'output'),
         CreateInterviewRequest: schema(api.CreateInterviewRequest, 'input'),
         Interview: schema(api.Interview, 'output'),
+        BookedInterview: schema(api.BookedInterview, 'output'),
         InterviewList: schema(z.array(api.Interview), 'output'),
         CancelInterviewRequest: schema(api.CancelInterviewRequest, 'input'),
         PersonList: schema(z.array(api.Person), 'output'),
@@ -102,7 +103,7 @@ export function openApiDocument(): Json {
           parameters: [{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', maxLength: 255 } }],
           requestBody: body('CreateInterviewRequest'),
           responses: {
-            '201': json('Interview', 'Created (or replayed: header Idempotent-Replayed: true)'),
+            '201': json('BookedInterview', 'Created (or replayed: header Idempotent-Replayed: true)'),
             ...errors(400, 401, 403, 409, 413, 415, 422, 503),
           },
         },
