@@ -263,6 +263,22 @@ describe('POST /api/interviews', () => {
     expect(res.body.warnings).toEqual([{ email: users.gwen.upn, status: 'blocked', reason: expect.stringMatching(/access policy/) }]);
   });
 
+  it('two coordinators booking the same slot at once: one invite, the other gets slot_taken', async () => {
+    const at = {
+      start: monday.plus({ days: 2, hours: 14, minutes: 30 }).toISO(),
+      end: monday.plus({ days: 2, hours: 15, minutes: 30 }).toISO(),
+    };
+    const body = (name: string) => ({ candidate: { name, email: `${name.toLowerCase()}@candidates.example` }, panel, ...at });
+    const [a, b] = await Promise.all([
+      stack.call('POST', '/api/interviews', { token: olivia, body: body('Ana'), headers: { 'idempotency-key': 'race-a' } }),
+      stack.call('POST', '/api/interviews', { token: olivia, body: body('Ben'), headers: { 'idempotency-key': 'race-b' } }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    expect([a, b].find((r) => r.status === 409)?.body.error.code).toBe('slot_taken');
+    const created = (await simEvents(users.olivia.upn)).filter((e) => e.subject === 'Interview: Ana' || e.subject === 'Interview: Ben');
+    expect(created).toHaveLength(1);
+  });
+
   it('requires an Idempotency-Key', async () => {
     const res = await stack.call('POST', '/api/interviews', { token: olivia, body: booking() });
     expect(res.status).toBe(400);
