@@ -42,7 +42,8 @@ export const US_GOV_DOD: CloudEnvironment = Object.freeze({
 /** Microsoft Graph China operated by 21Vianet. */
 export const CHINA: CloudEnvironment = Object.freeze({
   name: 'china',
-  loginEndpoint: 'https://login.chinacloudapi.cn',
+  // v2 tokens in China are issued by login.partner.microsoftonline.cn (it is also the authority).
+  loginEndpoint: 'https://login.partner.microsoftonline.cn',
   graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn',
 });
 

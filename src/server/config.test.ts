@@ -14,7 +14,10 @@ describe('loadConfig', () => {
   });
 
   it('picks a national cloud and lets GRAPH_ENDPOINT / LOGIN_ENDPOINT override it', () => {
-    expect(loadConfig({ CONVENE_CLOUD: 'china' }).cloud.graphEndpoint).toBe('https://microsoftgraph.chinacloudapi.cn');
+    expect(loadConfig({ CONVENE_CLOUD: 'china' }).cloud).toMatchObject({
+      loginEndpoint: 'https://login.partner.microsoftonline.cn',
+      graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn',
+    });
     expect(loadConfig({ CONVENE_CLOUD: 'usgovdod' }).cloud.graphEndpoint).toBe('https://dod-graph.microsoft.us');
     const c = loadConfig({ CONVENE_CLOUD: 'usgov', GRAPH_ENDPOINT: 'https://127.0.0.1:3001/' });
     expect(c.cloud).toEqual({ name: 'usgov', loginEndpoint: 'https://login.microsoftonline.us', graphEndpoint: 'https://127.0.0.1:3001' });

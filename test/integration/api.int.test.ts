@@ -241,6 +241,25 @@ describe('POST /api/interviews', () => {
     });
     expect(reused.status).toBe(409);
     expect(reused.body.error.code).toBe('idempotency_key_reused');
+    const otherCandidate = await stack.call('POST', '/api/interviews', {
+      token: olivia,
+      body: { ...booking(), candidate: { name: 'John Roe', email: 'john@candidates.example' } },
+      headers: { 'idempotency-key': 'book-1' },
+    });
+    expect(otherCandidate.status).toBe(409);
+    expect(otherCandidate.body.error.code).toBe('idempotency_key_reused');
+    // Case and duplicates in emails do not make a different request.
+    const same = await stack.call('POST', '/api/interviews', {
+      token: olivia,
+      body: {
+        ...booking(),
+        panel: [...panel.map((p) => p.toUpperCase()), panel[0]],
+        candidate: { name: 'Jane Doe', email: 'JANE@candidates.example' },
+      },
+      headers: { 'idempotency-key': 'book-1' },
+    });
+    expect(same.status).toBe(201);
+    expect(same.body.id).toBe(res.body.id);
 
     // Cancel: attendees are told, the event leaves the calendar, the record says cancelled.
     const cancelled = await stack.call('POST', `/api/interviews/${res.body.id}/cancel`, {

@@ -26,7 +26,7 @@ import {
 import { ConveneError } from '../../shared/errors';
 import type { AuthContext } from '../auth/user-token';
 import type { TenantRegistry } from '../consent/tenant-registry';
-import { findSlots, resolveZone } from '../scheduling';
+import { findSlots, tryResolveZone } from '../scheduling';
 import type { AttendeeInput, BusyItem, MailboxSettingsInput } from '../scheduling/types';
 import type { InterviewRecord, InterviewStore } from '../store/types';
 import { parseOrThrow } from '../validation';
@@ -211,8 +211,10 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
       const ctx = await lock(auth, requestId);
       const requestHash = hashRequest(request);
 
+      // A finished booking replays at once; a pending one is finished under the booking lock below,
+      // so a double submit cannot send two creates at the same time.
       const existing = await deps.interviews.findByIdempotencyKey(auth.tid, auth.oid, key);
-      if (existing) return replay(existing);
+      if (existing && existing.status !== 'pending') return replay(existing);
 
       const panel = dedupe(request.panel);
       const startMs = Date.parse(request.start);
@@ -228,9 +230,11 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
         if (raced) return replay(raced);
 
         const bufferMs = request.bufferMinutes * 60_000;
+        // The panel's mailbox settings come in the same round trip: a mailbox the access policy
+        // blocks shows there even if getSchedule answered for it.
         const [schedules, who] = await both(
           deps.provider.getSchedule(ctx, auth.oid, panel, startMs - bufferMs, endMs + bufferMs),
-          organizerAndSettings(ctx, auth, []),
+          organizerAndSettings(ctx, auth, panel),
         );
         const warnings: AttendeeResult[] = [];
         const taken: string[] = [];
@@ -244,6 +248,8 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
             warnings.push({ email, status: s.status, reason: s.reason });
             return;
           }
+          const settings = who.attendees[i];
+          if (settings && settings.status !== 'ok') warnings.push({ email, status: settings.status, reason: settings.reason });
           if (
             s.items.some(
               (item) => blocks(item, request.tentativeBlocks) && item.startMs < endMs + bufferMs && item.endMs > startMs - bufferMs,
@@ -288,7 +294,7 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
         if (found.requestHash !== requestHash)
           throw new ConveneError('idempotency_key_reused', 'This Idempotency-Key was already used for a different interview request.');
         // A booking whose Graph call failed after the row was written: finish it with the same
-        // transactionId (Graph returns the event if the first attempt did reach it).
+        // transactionId, so Graph refuses a second event if the first attempt did reach it.
         if (found.status === 'pending') {
           const done = await createInGraph(ctx, auth, found, request.teamsMeeting);
           return { interview: toInterview(done), replayed: true, warnings: [] };
@@ -345,9 +351,16 @@ function blocks(item: BusyItem, tentativeBlocks: boolean): boolean {
   return BLOCKING.has(item.status) || (tentativeBlocks && item.status === 'tentative');
 }
 
+/**
+ * The organizer's zone recorded with the interview (display only: Graph gets UTC): the mailbox
+ * zone, else the working-hours zone (which may be a custom zone, labelled `UTC±hh:mm`).
+ */
 function organizerZone(settings: MailboxSettingsInput): string {
-  if (!settings.timeZone) throw new ConveneError('unprocessable', 'Your mailbox has no time zone set; set one in Outlook settings.');
-  return resolveZone(settings.timeZone);
+  const mailbox = tryResolveZone(settings.timeZone);
+  if (mailbox.ok) return mailbox.zone.name;
+  const working = tryResolveZone(settings.workingHours?.timeZone);
+  if (working.ok) return working.zone.name;
+  throw new ConveneError('unprocessable', `Your mailbox time zone cannot be used: ${mailbox.reason}`);
 }
 
 function mailboxRefused(reason: string): ConveneError {
@@ -371,7 +384,7 @@ function iso(s: string): string {
   return new Date(Date.parse(s)).toISOString();
 }
 
-/** SHA-256 of the parsed request with instants normalized, to detect a reused Idempotency-Key. */
+/** SHA-256 of the parsed request with instants and emails normalized, to detect a reused Idempotency-Key. */
 function hashRequest(r: CreateInterviewRequest): string {
   const canonical = {
     ...r,
@@ -380,9 +393,19 @@ function hashRequest(r: CreateInterviewRequest): string {
     start: iso(r.start),
     end: iso(r.end),
   };
-  return createHash('sha256')
-    .update(JSON.stringify(canonical, Object.keys(canonical).sort()))
-    .digest('hex');
+  return createHash('sha256').update(canonicalJson(canonical)).digest('hex');
+}
+
+/** JSON with object keys sorted at every depth (JSON.stringify's key list would drop nested keys). */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value);
 }
 
 function escapeHtml(s: string): string {

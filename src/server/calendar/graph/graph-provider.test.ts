@@ -504,7 +504,7 @@ const event: NewEvent = {
 };
 
 describe('events', () => {
-  it('createEvent posts the organizer-zone wall time, required attendees, Teams and the transactionId', async () => {
+  it('createEvent posts UTC start/end (exact, accepted for every zone), required attendees, Teams and the transactionId', async () => {
     const graph = new FakeGraph().on('POST', '/users/oid-org/events', {
       status: 201,
       body: {
@@ -521,8 +521,8 @@ describe('events', () => {
     expect(graph.requests[0]!.body).toEqual({
       subject: 'Interview: Ann Candidate (confidential)',
       body: { contentType: 'HTML', content: '<p>Secret offer notes</p>' },
-      start: { dateTime: '2026-11-24T09:00:00', timeZone: 'America/Los_Angeles' },
-      end: { dateTime: '2026-11-24T10:00:00', timeZone: 'America/Los_Angeles' },
+      start: { dateTime: '2026-11-24T17:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-11-24T18:00:00', timeZone: 'UTC' },
       attendees: [
         { emailAddress: { address: 'bob@x.example', name: 'Bob Kim' }, type: 'required' },
         { emailAddress: { address: 'ann@candidate.example' }, type: 'required' },
@@ -552,14 +552,16 @@ describe('events', () => {
     expect(bodies[0]).not.toHaveProperty('onlineMeetingProvider');
   });
 
-  it('createEvent rejects an unknown zone before calling Graph', async () => {
-    const graph = new FakeGraph();
-    const { provider, appended } = setup(graph);
-    await expect(provider.createEvent(ctx, 'oid-org', { ...event, timeZone: 'Pacific Standard Time' })).rejects.toMatchObject({
-      code: 'unprocessable',
+  it('createEvent is exact in the repeated hour of a DST fall-back (UTC, never an ambiguous wall time)', async () => {
+    const graph = new FakeGraph().on('POST', '/users/oid-org/events', { status: 201, body: { id: 'ev-2', iCalUId: 'ical-2' } });
+    const { provider } = setup(graph);
+    // 2026-11-01 09:30Z is the second 01:30 in Los Angeles.
+    const startMs = Date.parse('2026-11-01T09:30:00Z');
+    await provider.createEvent(ctx, 'oid-org', { ...event, startMs, endMs: startMs + 30 * 60_000 });
+    expect(graph.requests[0]?.body).toMatchObject({
+      start: { dateTime: '2026-11-01T09:30:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-11-01T10:00:00', timeZone: 'UTC' },
     });
-    expect(graph.requests).toHaveLength(0);
-    expect(appended).toHaveLength(0);
   });
 
   it('cancelEvent posts the comment; 404 resolves; 403 on the organizer is forbidden', async () => {

@@ -21,7 +21,6 @@
  * @see https://learn.microsoft.com/graph/api/calendar-getschedule
  * @see https://learn.microsoft.com/graph/json-batching
  */
-import { DateTime, IANAZone } from 'luxon';
 import { ConveneError } from '../../../shared/errors';
 import type { AuditEntry } from '../../store/types';
 import type {
@@ -500,15 +499,16 @@ export function eventBody(event: NewEvent): Record<string, unknown> {
     throw new ConveneError('invalid_request', 'The interview must end after it starts.');
   }
   if (!event.transactionId) throw new ConveneError('invalid_request', 'An event needs a transactionId.');
-  if (!IANAZone.isValidZone(event.timeZone)) {
-    throw new ConveneError('unprocessable', `The organizer's time zone ${JSON.stringify(event.timeZone)} is not a known IANA zone.`);
-  }
-  const wall = (ms: number) => DateTime.fromMillis(ms, { zone: event.timeZone }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
+  // Start and end go to Graph in UTC: dateTimeTimeZone accepts Windows names and only a listed
+  // subset of IANA names (TimeZoneNotSupportedException otherwise), and a local wall time is
+  // ambiguous in the repeated hour of a DST fall-back. UTC is always accepted and exact; Outlook
+  // shows the invite in each reader's own zone. The organizer's zone stays in Convene's record.
+  const utc = (ms: number) => new Date(ms).toISOString().slice(0, 19);
   return {
     subject: event.subject,
     body: { contentType: 'HTML', content: event.bodyHtml },
-    start: { dateTime: wall(event.startMs), timeZone: event.timeZone },
-    end: { dateTime: wall(event.endMs), timeZone: event.timeZone },
+    start: { dateTime: utc(event.startMs), timeZone: 'UTC' },
+    end: { dateTime: utc(event.endMs), timeZone: 'UTC' },
     attendees: event.attendees.map((a) => ({
       emailAddress: a.name ? { address: a.email, name: a.name } : { address: a.email },
       type: 'required',

@@ -45,7 +45,8 @@ function parseOneSchedule(raw: Record<string, unknown>): ParsedSchedule {
   const parsed = scheduleInformation.safeParse(raw);
   if (!parsed.success) return mailboxError('Microsoft Graph returned free/busy data for this mailbox that Convene cannot read.');
   const info = parsed.data;
-  if (info.error && (info.error.responseCode || info.error.message)) {
+  // Any error object fails the schedule, even an empty one: never read an error as free time.
+  if (info.error) {
     return toMailboxFailure({ status: 0, code: info.error.responseCode, message: info.error.message });
   }
   const items: BusyItem[] = [];
