@@ -38,7 +38,21 @@ const panel = `${users.priya.upn},${users.lukas.upn},${users.mateo.upn}`;
 
 describe('npx convene', () => {
   it('availability prints the slots in the organizer zone with each attendee local time', async () => {
-    const r = await run('availability', '--as', users.olivia.upn, '--panel', panel, '--duration', '60', '--from', monday.toISODate() as string, '--to', monday.plus({ days: 1 }).toISODate() as string, '--step', '30');
+    const r = await run(
+      'availability',
+      '--as',
+      users.olivia.upn,
+      '--panel',
+      panel,
+      '--duration',
+      '60',
+      '--from',
+      monday.toISODate() as string,
+      '--to',
+      monday.plus({ days: 1 }).toISODate() as string,
+      '--step',
+      '30',
+    );
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain(`Organizer ${users.olivia.upn} (America/New_York)`);
@@ -51,7 +65,19 @@ describe('npx convene', () => {
 
   it('book creates one invite; the same command again books nothing new', async () => {
     const start = monday.plus({ days: 3, hours: 14, minutes: 30 }).toISO() as string;
-    const args = ['book', '--as', users.olivia.upn, '--candidate', 'Ada Lovelace <ada@candidates.example>', '--panel', panel, '--start', start, '--duration', '60'];
+    const args = [
+      'book',
+      '--as',
+      users.olivia.upn,
+      '--candidate',
+      'Ada Lovelace <ada@candidates.example>',
+      '--panel',
+      panel,
+      '--start',
+      start,
+      '--duration',
+      '60',
+    ];
     const first = await run(...args);
     expect(first.err).toBe('');
     expect(first.code).toBe(0);
@@ -61,7 +87,8 @@ describe('npx convene', () => {
     expect(second.code).toBe(0);
     expect(second.out).toMatch(/^Already booked with this Idempotency-Key/);
     const res = await createFetch({ caPem: stack.sim.caPem })(`${stack.sim.url}/_sim/users/${users.olivia.upn}/events`);
-    const events = ((await res.json()) as { value: Array<{ subject: string; attendees: Array<{ emailAddress: { address: string } }> }> }).value;
+    const events = ((await res.json()) as { value: Array<{ subject: string; attendees: Array<{ emailAddress: { address: string } }> }> })
+      .value;
     const mine = events.filter((e) => e.subject === 'Interview: Ada Lovelace');
     expect(mine).toHaveLength(1);
     expect(mine[0]?.attendees.map((a) => a.emailAddress.address)).toContain('ada@candidates.example');

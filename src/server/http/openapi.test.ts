@@ -13,7 +13,11 @@ describe('OpenAPI document', () => {
     const routes = apiRoutes({ calendar: {} as never, ping: async () => undefined, openApi: () => ({}) });
     for (const r of routes) {
       const path = r.path.replace(/:(\w+)/g, '{$1}');
-      expect({ path, method: r.method, documented: Boolean(doc.paths[path]?.[r.method.toLowerCase()]) }).toEqual({ path, method: r.method, documented: true });
+      expect({ path, method: r.method, documented: Boolean(doc.paths[path]?.[r.method.toLowerCase()]) }).toEqual({
+        path,
+        method: r.method,
+        documented: true,
+      });
     }
   });
 
