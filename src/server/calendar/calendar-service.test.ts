@@ -1,0 +1,153 @@
+/**
+ * The Calendar Service with fakes of its ports (no HTTP, no simulator): the dual lock's order,
+ * and the booking paths the API tests cannot reach easily.
+ */
+import { ConveneError } from '../../shared/errors';
+import type { AuthContext } from '../auth/user-token';
+import type { TenantRegistry } from '../consent/tenant-registry';
+import type { InterviewRecord, InterviewStore, NewInterview, TenantRecord } from '../store/types';
+import { createCalendarService } from './calendar-service';
+import type { CalendarProvider, CreatedEvent, NewEvent } from './provider';
+
+const NOW = Date.parse('2026-11-20T12:00:00Z');
+const auth: AuthContext = { tid: 't1', oid: 'o1', username: 'org@x.example', name: 'Org', roles: [], exp: 0 };
+const customZone = {
+  '@odata.type': '#microsoft.graph.customTimeZone',
+  name: 'Customized Time Zone',
+  bias: 480,
+  standardOffset: { time: '02:00:00', dayOccurrence: 1, dayOfWeek: 'sunday' as const, month: 11, year: 0 },
+  daylightOffset: { time: '02:00:00', dayOccurrence: 2, dayOfWeek: 'sunday' as const, month: 3, year: 0, daylightBias: -60 },
+};
+
+function fakes(options: { consented?: boolean; organizerTimeZone?: string } = {}) {
+  const calls: string[] = [];
+  const created: NewEvent[] = [];
+  const rows = new Map<string, InterviewRecord>();
+  const tenants: TenantRegistry = {
+    async ensureConsented() {
+      calls.push('consent');
+      if (options.consented === false) throw new ConveneError('tenant_not_consented', 'no consent');
+      return {} as TenantRecord;
+    },
+    forget() {},
+  };
+  const settings = {
+    timeZone: options.organizerTimeZone ?? 'Pacific Standard Time',
+    workingHours: { daysOfWeek: ['monday' as const], startTime: '08:00:00', endTime: '17:00:00', timeZone: customZone },
+  };
+  const provider: CalendarProvider = {
+    async getSchedule(_ctx, _org, schedules) {
+      calls.push('getSchedule');
+      return schedules.map((m) => ({ mailbox: m, status: 'ok' as const, items: [] }));
+    },
+    async getMailboxSettings(_ctx, mailboxes) {
+      calls.push('getMailboxSettings');
+      return mailboxes.map((m) => ({ mailbox: m, status: 'ok' as const, settings }));
+    },
+    async getOrganizerAndMailboxSettings(_ctx, oid, mailboxes) {
+      calls.push('batch');
+      return {
+        organizer: { status: 'ok', user: { id: oid, displayName: 'Org', mail: 'org@x.example', userPrincipalName: 'org@x.example' } },
+        organizerSettings: { mailbox: oid, status: 'ok', settings },
+        attendees: mailboxes.map((m) => ({ mailbox: m, status: 'ok' as const, settings })),
+      };
+    },
+    async getUser() {
+      throw new Error('not used');
+    },
+    async searchUsers() {
+      return [];
+    },
+    async createEvent(_ctx, _oid, event): Promise<CreatedEvent> {
+      calls.push('createEvent');
+      created.push(event);
+      return { id: `ev-${created.length}`, iCalUId: `ical-${created.length}` };
+    },
+    async cancelEvent() {},
+  };
+  const interviews: InterviewStore = {
+    async create(input: NewInterview) {
+      const existing = [...rows.values()].find((r) => r.idempotencyKey === input.idempotencyKey);
+      if (existing) return { created: false, interview: existing };
+      const row: InterviewRecord = { ...input, graphEventId: null, iCalUId: null, joinUrl: null, createdAt: 'c', updatedAt: 'u' };
+      rows.set(row.id, row);
+      return { created: true, interview: row };
+    },
+    async get(_tid, id) {
+      return rows.get(id) ?? null;
+    },
+    async findByIdempotencyKey(_tid, _oid, key) {
+      return [...rows.values()].find((r) => r.idempotencyKey === key) ?? null;
+    },
+    async listForOrganizer() {
+      return [...rows.values()];
+    },
+    async markScheduled(_tid, id, e) {
+      const row = { ...(rows.get(id) as InterviewRecord), ...e, status: 'scheduled' as const };
+      rows.set(id, row);
+      return row;
+    },
+    async setStatus(_tid, id, status) {
+      const row = { ...(rows.get(id) as InterviewRecord), status };
+      rows.set(id, row);
+      return row;
+    },
+    async delete(_tid, id) {
+      rows.delete(id);
+    },
+  };
+  let n = 0;
+  const service = createCalendarService({
+    provider,
+    tenants,
+    interviews,
+    now: () => NOW,
+    newId: () => `00000000-0000-4000-8000-00000000000${++n}`,
+  });
+  return { service, calls, created, rows };
+}
+
+const booking = {
+  candidate: { name: 'Jane', email: 'jane@c.example' },
+  panel: ['a@x.example'],
+  start: '2026-11-23T17:00:00Z',
+  end: '2026-11-23T18:00:00Z',
+};
+
+describe('CalendarService', () => {
+  it('checks the schema before consent, and consent before any Graph call', async () => {
+    const f = fakes({ consented: false });
+    await expect(f.service.findAvailability(auth, { panel: [] }, 'r')).rejects.toMatchObject({ code: 'invalid_request' });
+    expect(f.calls).toEqual([]);
+    await expect(
+      f.service.findAvailability(
+        auth,
+        { panel: ['a@x.example'], durationMinutes: 30, window: { start: '2026-11-23T00:00:00Z', end: '2026-11-24T00:00:00Z' } },
+        'r',
+      ),
+    ).rejects.toMatchObject({ code: 'tenant_not_consented' });
+    expect(f.calls).toEqual(['consent']);
+    await expect(f.service.bookInterview(auth, booking, 'k', 'api', 'r')).rejects.toMatchObject({ code: 'tenant_not_consented' });
+    expect(f.calls).toEqual(['consent', 'consent']);
+  });
+
+  it('books for an organizer whose mailbox zone is a custom zone, using the working-hours zone', async () => {
+    const f = fakes({ organizerTimeZone: 'Customized Time Zone' });
+    const result = await f.service.bookInterview(auth, booking, 'k1', 'api', 'r');
+    expect(result.interview.status).toBe('scheduled');
+    expect(result.interview.timeZone).toMatch(/^UTC-08:00$/);
+    expect(f.created[0]).toMatchObject({ startMs: Date.parse(booking.start), transactionId: result.interview.id });
+  });
+
+  it('finishes a pending booking with the same transactionId and without a second re-check', async () => {
+    const f = fakes();
+    await f.service.bookInterview(auth, booking, 'k2', 'api', 'r');
+    const row = [...f.rows.values()][0] as InterviewRecord;
+    f.rows.set(row.id, { ...row, status: 'pending', graphEventId: null });
+    f.calls.length = 0;
+    const again = await f.service.bookInterview(auth, booking, 'k2', 'api', 'r');
+    expect(again.replayed).toBe(true);
+    expect(f.calls).toEqual(['consent', 'createEvent']);
+    expect(f.created.map((e) => e.transactionId)).toEqual([row.id, row.id]);
+  });
+});
