@@ -2,6 +2,7 @@
  * The Calendar Service with fakes of its ports (no HTTP, no simulator): the dual lock's order,
  * and the booking paths the API tests cannot reach easily.
  */
+import { PACIFIC_CUSTOM } from '../../../test/fixtures/custom-zones';
 import { ConveneError } from '../../shared/errors';
 import type { AuthContext } from '../auth/user-token';
 import type { TenantRegistry } from '../consent/tenant-registry';
@@ -11,13 +12,6 @@ import type { CalendarProvider, CreatedEvent, NewEvent } from './provider';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 const auth: AuthContext = { tid: 't1', oid: 'o1', username: 'org@x.example', name: 'Org', roles: [], exp: 0 };
-const customZone = {
-  '@odata.type': '#microsoft.graph.customTimeZone',
-  name: 'Customized Time Zone',
-  bias: 480,
-  standardOffset: { time: '02:00:00', dayOccurrence: 1, dayOfWeek: 'sunday' as const, month: 11, year: 0 },
-  daylightOffset: { time: '02:00:00', dayOccurrence: 2, dayOfWeek: 'sunday' as const, month: 3, year: 0, daylightBias: -60 },
-};
 
 function fakes(options: { consented?: boolean; organizerTimeZone?: string } = {}) {
   const calls: string[] = [];
@@ -33,7 +27,7 @@ function fakes(options: { consented?: boolean; organizerTimeZone?: string } = {}
   };
   const settings = {
     timeZone: options.organizerTimeZone ?? 'Pacific Standard Time',
-    workingHours: { daysOfWeek: ['monday' as const], startTime: '08:00:00', endTime: '17:00:00', timeZone: customZone },
+    workingHours: { daysOfWeek: ['monday' as const], startTime: '08:00:00', endTime: '17:00:00', timeZone: PACIFIC_CUSTOM },
   };
   const provider: CalendarProvider = {
     async getSchedule(_ctx, _org, schedules) {

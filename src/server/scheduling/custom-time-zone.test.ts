@@ -2,40 +2,9 @@ import { DateTime, IANAZone } from 'luxon';
 import { ConveneError } from '../../shared/errors';
 import { CustomTimeZone, formatOffsetMinutes, parseTimeOfDayMs, weekdayIndex } from './custom-time-zone';
 import type { DayOfWeek, TimeZoneBaseInput } from './types';
+import { PACIFIC_CUSTOM, SYDNEY_CUSTOM } from '../../../test/fixtures/custom-zones';
 
 const HOUR = 3_600_000;
-
-/** US Pacific rules as Exchange stores them: bias 480, DST 2nd Sunday of March 02:00 to 1st Sunday of November 02:00. */
-const PACIFIC_CUSTOM: TimeZoneBaseInput = {
-  '@odata.type': '#microsoft.graph.customTimeZone',
-  name: 'Customized Time Zone',
-  bias: 480,
-  standardOffset: { time: '02:00:00.0000000', dayOccurrence: 1, dayOfWeek: 'sunday', month: 11, year: 0 },
-  daylightOffset: {
-    time: '02:00:00.0000000',
-    dayOccurrence: 2,
-    dayOfWeek: 'sunday',
-    month: 3,
-    year: 0,
-    daylightBias: -60,
-  },
-};
-
-/** Australia/Sydney rules: bias -600, DST from the 1st Sunday of October 02:00 to the 1st Sunday of April 03:00. */
-const SYDNEY_CUSTOM: TimeZoneBaseInput = {
-  '@odata.type': '#microsoft.graph.customTimeZone',
-  name: 'Customized Time Zone',
-  bias: -600,
-  standardOffset: { time: '03:00:00.0000000', dayOccurrence: 1, dayOfWeek: 'sunday', month: 4, year: 0 },
-  daylightOffset: {
-    time: '02:00:00.0000000',
-    dayOccurrence: 1,
-    dayOfWeek: 'sunday',
-    month: 10,
-    year: 0,
-    daylightBias: -60,
-  },
-};
 
 /** EU rules for London: last Sunday of March 01:00 GMT to last Sunday of October 02:00 BST (dayOccurrence 5 = last). */
 const LONDON_CUSTOM: TimeZoneBaseInput = {

@@ -9,6 +9,7 @@ import type { Zone } from 'luxon';
 import { CustomTimeZone } from './custom-time-zone';
 import { findSlots } from './engine';
 import { resolveTimeZone } from './time-zones';
+import { PACIFIC_CUSTOM, SYDNEY_CUSTOM } from '../../../test/fixtures/custom-zones';
 import type {
   AttendeeInput,
   BusyItem,
@@ -41,34 +42,6 @@ const ZONE_NAMES = [
 ];
 const UNMAPPABLE = 'Atlantis Standard Time';
 
-const PACIFIC_CUSTOM: TimeZoneBaseInput = {
-  '@odata.type': '#microsoft.graph.customTimeZone',
-  name: 'Customized Time Zone',
-  bias: 480,
-  standardOffset: { time: '02:00:00.0000000', dayOccurrence: 1, dayOfWeek: 'sunday', month: 11, year: 0 },
-  daylightOffset: {
-    time: '02:00:00.0000000',
-    dayOccurrence: 2,
-    dayOfWeek: 'sunday',
-    month: 3,
-    year: 0,
-    daylightBias: -60,
-  },
-};
-const SYDNEY_CUSTOM: TimeZoneBaseInput = {
-  '@odata.type': '#microsoft.graph.customTimeZone',
-  name: 'Customized Time Zone',
-  bias: -600,
-  standardOffset: { time: '03:00:00.0000000', dayOccurrence: 1, dayOfWeek: 'sunday', month: 4, year: 0 },
-  daylightOffset: {
-    time: '02:00:00.0000000',
-    dayOccurrence: 1,
-    dayOfWeek: 'sunday',
-    month: 10,
-    year: 0,
-    daylightBias: -60,
-  },
-};
 const FIXED_CUSTOM: TimeZoneBaseInput = { '@odata.type': '#microsoft.graph.customTimeZone', bias: -330 };
 
 /**
