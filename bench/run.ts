@@ -9,7 +9,7 @@
  *    >= 300 availability requests/s, p99 < 50 ms, RSS < 250 MB. Loopback only, bounded.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,6 +138,27 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/**
+ * CPU seconds used so far by the local PostgreSQL server's processes (all `postgres` processes
+ * this user can see: on the bench machine, only the one at 127.0.0.1:5432). Backends that exit
+ * in between are not counted; the pool's stay up for the whole run.
+ */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.split(') ')[1]?.split(' ') ?? [];
+      total += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
@@ -149,7 +170,8 @@ async function serverOverhead(database: 'pglite' | 'postgres'): Promise<{ checks
   const dir = mkdtempSync(join(tmpdir(), 'convene-bench-'));
   const profileDir = process.env.CONVENE_BENCH_PROFILE_DIR;
   // With a profile directory, both children write a V8 .cpuprofile there (server and simulator).
-  const profileArgs = (name: string) => (profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${process.pid}.cpuprofile`] : []);
+  const profileArgs = (name: string) =>
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${process.pid}.cpuprofile`] : [];
   const sim = spawn(process.execPath, [...profileArgs('sim'), join(__dirname, 'sim-process.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
   let server: ChildProcess | undefined;
   try {
@@ -157,25 +179,23 @@ async function serverOverhead(database: 'pglite' | 'postgres'): Promise<{ checks
     writeFileSync(join(dir, 'ca.pem'), info.caPem);
     const port = await freePort();
     // The server runs exactly as in production, configured for "another cloud" whose hosts are the simulator's.
-    server = spawn(
-      process.execPath,
-      [...profileArgs('server'), join(__dirname, '..', 'src', 'server', 'main.js')],
-      {
-        stdio: ['ignore', 'ignore', 'inherit'],
-        env: {
-          PATH: process.env.PATH,
-          PORT: String(port),
-          AZURE_CLIENT_ID: info.clientId,
-          AZURE_CLIENT_SECRET: info.clientSecret,
-          LOGIN_ENDPOINT: info.url,
-          GRAPH_ENDPOINT: info.url,
-          CONVENE_DATA_DIR: join(dir, 'data'),
-          ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-          NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'),
-          LOG_LEVEL: 'warn',
-        },
+    // Extra node flags for the server, for experiments (e.g. CONVENE_BENCH_SERVER_ARGS='--max-semi-space-size=8').
+    const serverArgs = (process.env.CONVENE_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+    server = spawn(process.execPath, [...profileArgs('server'), ...serverArgs, join(__dirname, '..', 'src', 'server', 'main.js')], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        AZURE_CLIENT_ID: info.clientId,
+        AZURE_CLIENT_SECRET: info.clientSecret,
+        LOGIN_ENDPOINT: info.url,
+        GRAPH_ENDPOINT: info.url,
+        CONVENE_DATA_DIR: join(dir, 'data'),
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+        NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'),
+        LOG_LEVEL: 'warn',
       },
-    );
+    });
     const url = `http://127.0.0.1:${port}`;
     await waitForHealth(url, 20_000);
     const tokenRes = await createFetch({ caPem: info.caPem })(`${info.url}/_sim/token`, {
@@ -191,7 +211,12 @@ async function serverOverhead(database: 'pglite' | 'postgres'): Promise<{ checks
       body: JSON.stringify(benchRequest(Date.now(), 5)),
     };
     await runLoad({ ...load, concurrency: 8, durationMs: 3000, maxRequests: 2000 }); // warm-up
-    const cpu0 = { server: cpuSeconds(server.pid as number), sim: cpuSeconds(sim.pid as number), load: process.cpuUsage() };
+    const cpu0 = {
+      server: cpuSeconds(server.pid as number),
+      sim: cpuSeconds(sim.pid as number),
+      load: process.cpuUsage(),
+      postgres: database === 'postgres' ? postgresCpuSeconds() : 0,
+    };
     const result = await runLoad({ ...load, concurrency: 16, durationMs: 10_000, maxRequests: 20_000 });
     const rss = peakRssMb(server.pid as number);
     const label = database === 'postgres' ? 'PostgreSQL' : 'embedded PGlite';
@@ -204,6 +229,7 @@ async function serverOverhead(database: 'pglite' | 'postgres'): Promise<{ checks
       simulatorCpuSeconds: cpuSeconds(sim.pid as number) - cpu0.sim,
       // The load generator shares the same 2 cores; its own CPU is reported so a slow run can be attributed.
       loadGeneratorCpuSeconds: (loadCpu.user + loadCpu.system) / 1e6,
+      ...(database === 'postgres' ? { postgresCpuSeconds: postgresCpuSeconds() - cpu0.postgres } : {}),
     };
     const perRequestMs = (s: number) => round((s * 1000) / Math.max(1, result.requests));
     return {
@@ -236,6 +262,7 @@ async function serverOverhead(database: 'pglite' | 'postgres'): Promise<{ checks
         serverCpuMsPerRequest: perRequestMs(cpu.serverCpuSeconds),
         simulatorCpuMsPerRequest: perRequestMs(cpu.simulatorCpuSeconds),
         loadGeneratorCpuMsPerRequest: perRequestMs(cpu.loadGeneratorCpuSeconds),
+        ...(cpu.postgresCpuSeconds === undefined ? {} : { postgresCpuMsPerRequest: perRequestMs(cpu.postgresCpuSeconds) }),
         peakRssMb: rss,
       },
     };

@@ -349,16 +349,7 @@ export class GraphService {
       return { scheduleId: address, error: { message: RAOP_MESSAGE, responseCode: 'ErrorAccessDenied' } };
 
     const items = scheduleItems(user, startMs, endMs);
-    const slotMs = intervalMin * 60_000;
-    const slots = Math.ceil((endMs - startMs) / slotMs);
-    let view = '';
-    for (let i = 0; i < slots; i++) {
-      const s = startMs + i * slotMs;
-      const e = Math.min(endMs, s + slotMs);
-      let code = 0;
-      for (const it of items) if (it.startMs < e && it.endMs > s) code = Math.max(code, AVAILABILITY_CODE[it.status]);
-      view += String(code);
-    }
+    const view = availabilityView(items, startMs, endMs, intervalMin);
     const info: Record<string, unknown> = {
       scheduleId: address,
       availabilityView: view,
@@ -834,6 +825,34 @@ function fullMailboxSettings(user: SimUser): Record<string, unknown> {
   for (const [k, v] of Object.entries(seeded)) settings[k] = v;
   if (settings.workingHours === null) delete settings.workingHours;
   return settings;
+}
+
+/**
+ * getSchedule's `availabilityView`: one digit per `intervalMin` slot of `[startMs, endMs)` (the
+ * last one cut at `endMs`), the highest availability code of the items overlapping the slot.
+ */
+export function availabilityView(
+  items: ReadonlyArray<{ startMs: number; endMs: number; status: ShowAs }>,
+  startMs: number,
+  endMs: number,
+  intervalMin: number,
+): string {
+  const slotMs = intervalMin * 60_000;
+  const slots = Math.ceil((endMs - startMs) / slotMs);
+  // Slot i is [s, e) with s = startMs + i * slotMs, e = min(endMs, s + slotMs). Rather than every
+  // item for every slot, each item visits only the slots from the one holding its start (no
+  // earlier slot ends after it starts) until one starts at or after its end.
+  const codes = new Array<number>(Math.max(0, slots)).fill(0);
+  for (const it of items) {
+    const code = AVAILABILITY_CODE[it.status];
+    for (let i = Math.max(0, Math.floor((it.startMs - startMs) / slotMs)); i < slots; i++) {
+      const s = startMs + i * slotMs;
+      if (s >= it.endMs) break;
+      const e = Math.min(endMs, s + slotMs);
+      if (it.startMs < e && it.endMs > s && code > (codes[i] as number)) codes[i] = code;
+    }
+  }
+  return codes.join('');
 }
 
 interface ScheduleEntry {

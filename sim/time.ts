@@ -27,6 +27,19 @@ export interface DateTimeTimeZone {
  */
 export function resolveZone(name: string | null | undefined): string | undefined {
   if (name === null || name === undefined) return 'UTC';
+  // Memoized: called for every time the simulator reads or writes (a few hundred per getSchedule).
+  if (resolvedZones.has(name)) return resolvedZones.get(name);
+  const resolved = resolveZoneUncached(name);
+  if (resolvedZones.size >= MEMO_LIMIT) resolvedZones.clear();
+  resolvedZones.set(name, resolved);
+  return resolved;
+}
+
+/** Most entries a memo of this module holds before it starts over (bounds memory on odd input). */
+const MEMO_LIMIT = 100_000;
+const resolvedZones = new Map<string, string | undefined>();
+
+function resolveZoneUncached(name: string): string | undefined {
   const trimmed = name.trim();
   if (trimmed === '') return undefined;
   const windows = WINDOWS_BY_LOWER.get(trimmed.toLowerCase());
@@ -43,6 +56,18 @@ const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\
  * Wall times in a spring-forward gap move forward by the gap (as Exchange and luxon do).
  */
 export function toEpochMs(value: DateTimeTimeZone): number {
+  // Memoized per value object (getSchedule reads every stored event's start and end on every
+  // call), and only while its dateTime and timeZone are still the ones the answer was for.
+  const known = epochMsMemo.get(value);
+  if (known && known.dateTime === value.dateTime && known.timeZone === value.timeZone) return known.ms;
+  const ms = toEpochMsUncached(value);
+  epochMsMemo.set(value, { dateTime: value.dateTime, timeZone: value.timeZone, ms });
+  return ms;
+}
+
+const epochMsMemo = new WeakMap<DateTimeTimeZone, { dateTime: string; timeZone: string | null | undefined; ms: number }>();
+
+function toEpochMsUncached(value: DateTimeTimeZone): number {
   const m = LOCAL_DATE_TIME.exec(String(value.dateTime ?? '').trim());
   if (!m) return NaN;
   const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];
@@ -60,8 +85,20 @@ export function toEpochMs(value: DateTimeTimeZone): number {
 
 /** Graph's wall-time text for an instant in a zone: `2026-11-23T10:00:00.0000000`. */
 export function formatWallTime(epochMs: number, ianaZone: string): string {
-  return `${new Date(epochMs + offsetMinutes(ianaZone, epochMs) * 60_000).toISOString().slice(0, 23)}0000`;
+  // Memoized per zone: getSchedule writes every busy item's start and end on every call.
+  const memo = wallTimeMemo.get(ianaZone);
+  const known = memo?.get(epochMs);
+  if (known !== undefined) return known;
+  const text = `${new Date(epochMs + offsetMinutes(ianaZone, epochMs) * 60_000).toISOString().slice(0, 23)}0000`;
+  if (!memo) wallTimeMemo.set(ianaZone, new Map([[epochMs, text]]));
+  else {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(epochMs, text);
+  }
+  return text;
 }
+
+const wallTimeMemo = new Map<string, Map<number, string>>();
 
 // Zone offsets come from Intl (the platform's tz database) with a cache per zone and 15-minute
 // UTC bucket: every zone's transitions fall on such boundaries, and Intl is slow per call.

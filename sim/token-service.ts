@@ -141,6 +141,17 @@ export type GraphTokenCheck =
   | { ok: false; message: string };
 
 /**
+ * Payloads (JSON text) of tokens whose signature verified, by token, per signing key. Convene
+ * sends the same app token on every Graph call for an hour, and an RS256 verification was the
+ * simulator's largest cost per call after getSchedule itself. Only the signature check is
+ * skipped: lifetime, audience, issuer, tenant and consent are checked on every call, and each
+ * call gets its own parsed copy of the claims.
+ */
+const verifiedPayloads = new WeakMap<SigningKeys, Map<string, string>>();
+/** Distinct tokens remembered per key before the memo starts over. */
+const MAX_VERIFIED_TOKENS = 1000;
+
+/**
  * Checks a bearer token presented to Graph: the simulator's signature, lifetime (5 min skew),
  * audience (the simulator's URL or Graph's app id), issuer, a known tenant that still consents.
  */
@@ -149,11 +160,21 @@ export async function checkGraphToken(deps: TokenServiceDeps, authorization: str
   if (!m) return { ok: false, message: 'Access token is empty.' };
   const token = m[1] as string;
   let claims: JWTPayload;
-  try {
-    const { payload } = await compactVerify(token, deps.keys.publicKey, { algorithms: ['RS256'] });
-    claims = JSON.parse(new TextDecoder().decode(payload)) as JWTPayload;
-  } catch {
-    return { ok: false, message: 'Access token validation failure. Invalid signature or not a JWT.' };
+  let verified = verifiedPayloads.get(deps.keys);
+  if (!verified) verifiedPayloads.set(deps.keys, (verified = new Map()));
+  const known = verified.get(token);
+  if (known !== undefined) {
+    claims = JSON.parse(known) as JWTPayload;
+  } else {
+    try {
+      const { payload } = await compactVerify(token, deps.keys.publicKey, { algorithms: ['RS256'] });
+      const text = new TextDecoder().decode(payload);
+      claims = JSON.parse(text) as JWTPayload;
+      if (verified.size >= MAX_VERIFIED_TOKENS) verified.clear();
+      verified.set(token, text);
+    } catch {
+      return { ok: false, message: 'Access token validation failure. Invalid signature or not a JWT.' };
+    }
   }
   const nowS = deps.now() / 1000;
   const skew = 300;

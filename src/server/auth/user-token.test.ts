@@ -179,3 +179,122 @@ describe('user token verification', () => {
     await expect(v.verify(`Bearer ${await token()}`)).rejects.toMatchObject({ code: 'graph_unavailable', status: 503 });
   });
 });
+
+describe('verified token cache', () => {
+  const DAY_MS = 24 * 60 * 60 * 1000;
+  let clock: number;
+  const at = (cacheSize?: number) =>
+    createUserTokenVerifier({
+      loginEndpoint: LOGIN,
+      clientId: CLIENT_ID,
+      fetch: fakeFetch,
+      now: () => clock,
+      ...(cacheSize === undefined ? {} : { cacheSize }),
+    });
+  let savedJwks: { keys: JWK[] };
+
+  beforeEach(() => {
+    clock = NOW;
+    savedJwks = jwks;
+    jest.useFakeTimers({ advanceTimers: true });
+  });
+  afterEach(() => {
+    jwks = savedJwks;
+    jest.useRealTimers();
+  });
+
+  /**
+   * The lever that tells a remembered token from a verified one: Entra drops key k1 from the
+   * tenant's set and the key set cache (24 h) runs out, so verifying a k1 token again fails.
+   */
+  async function dropKeyK1(): Promise<void> {
+    const next = await generateKeyPair('RS256', { extractable: true });
+    jwks = { keys: [{ ...(await exportJWK(next.publicKey)), kid: 'k2', alg: 'RS256', use: 'sig' }] };
+    jest.setSystemTime(Date.now() + DAY_MS + 60_000);
+  }
+
+  it('does not verify a token again while it is valid; without the cache it would', async () => {
+    const t = `Bearer ${await token()}`;
+    const cached = at();
+    const uncached = at(0);
+    await cached.verify(t);
+    await uncached.verify(t);
+    await dropKeyK1();
+    await expect(cached.verify(t)).resolves.toMatchObject({ oid: OID, tid: TID });
+    expect((await refusal(t, uncached)).message).toMatch(/not one of the tenant's signing keys/);
+  });
+
+  it('uses a remembered token only until its exp (not the skew after it), then verifies it again', async () => {
+    const nowS = Math.floor(NOW / 1000);
+    const t = `Bearer ${await token({ exp: nowS + 100 })}`;
+    const v = at();
+    await v.verify(t);
+    await dropKeyK1();
+    clock = (nowS + 99) * 1000;
+    await expect(v.verify(t)).resolves.toMatchObject({ oid: OID });
+    clock = (nowS + 100) * 1000;
+    await refusal(t, v);
+  });
+
+  it('does not remember a token accepted only thanks to the clock skew', async () => {
+    const nowS = Math.floor(NOW / 1000);
+    const t = `Bearer ${await token({ iat: nowS - 3600, exp: nowS - 30 })}`;
+    const v = at();
+    await expect(v.verify(t)).resolves.toMatchObject({ oid: OID });
+    await dropKeyK1();
+    await refusal(t, v);
+  });
+
+  it('never remembers a refusal: a token not valid yet is accepted once it is', async () => {
+    const t = `Bearer ${await token({ claims: { nbf: Math.floor(NOW / 1000) + 600 } })}`;
+    const v = at();
+    expect((await refusal(t, v)).message).toMatch(/not valid yet/);
+    clock = NOW + 600_000;
+    await expect(v.verify(t)).resolves.toMatchObject({ oid: OID });
+  });
+
+  it('never remembers an outage: the same token verifies once the keys can be fetched', async () => {
+    let up = false;
+    const flaky: FetchLike = async (input, init) => {
+      if (!up) throw new TypeError('fetch failed');
+      return fakeFetch(input, init);
+    };
+    const v = createUserTokenVerifier({ loginEndpoint: LOGIN, clientId: CLIENT_ID, fetch: flaky, now: () => clock });
+    const t = `Bearer ${await token()}`;
+    await expect(v.verify(t)).rejects.toMatchObject({ code: 'graph_unavailable' });
+    up = true;
+    await expect(v.verify(t)).resolves.toMatchObject({ oid: OID });
+  });
+
+  it('keys entries by the whole token: the same claims with another signature are verified on their own', async () => {
+    const genuine = await token();
+    const v = at();
+    await v.verify(`Bearer ${genuine}`);
+    const [h, p] = genuine.split('.');
+    const [, , otherSignature] = (await token({ key: rogue })).split('.');
+    expect((await refusal(`Bearer ${h}.${p}.${otherSignature}`, v)).message).toMatch(/signature/);
+  });
+
+  it('holds at most cacheSize tokens, dropping the least recently used', async () => {
+    const nowS = Math.floor(NOW / 1000);
+    const [t1, t2, t3] = await Promise.all([1, 2, 3].map(async (i) => `Bearer ${await token({ exp: nowS + 3600 + i })}`));
+    const v = at(2);
+    await v.verify(t1);
+    await v.verify(t2);
+    await v.verify(t1); // t1 is now the most recently used
+    await v.verify(t3); // evicts t2
+    await dropKeyK1();
+    await expect(v.verify(t1)).resolves.toMatchObject({ oid: OID });
+    await expect(v.verify(t3)).resolves.toMatchObject({ oid: OID });
+    await refusal(t2, v);
+  });
+
+  it('hands out copies: a caller changing its identity does not change the remembered one', async () => {
+    const t = `Bearer ${await token({ claims: { roles: ['Convene.Admin'] } })}`;
+    const v = at();
+    const first = await v.verify(t);
+    first.roles.push('Convene.Owner');
+    first.oid = 'someone-else';
+    await expect(v.verify(t)).resolves.toMatchObject({ oid: OID, roles: ['Convene.Admin'] });
+  });
+});

@@ -11,9 +11,19 @@
  * unknown `kid` (Entra rolls keys; new keys appear in the set before they sign), at most once
  * per cooldown, so a flood of forged `kid`s cannot hammer Entra.
  *
+ * Verified tokens are remembered (see {@link verifiedTokenCacheSize}): a client sends the same
+ * token on every call for up to an hour, and the RS256 verification was about 5% of the server's
+ * CPU per availability request under load. An entry is keyed by the SHA-256 of the token (the
+ * token itself is not kept), holds only what verification produced, and is used only until the
+ * token's `exp` (never the skew after it: from then on the token is verified again, with the
+ * skew). Refusals are never remembered. This trusts a verified token until its expiry even if
+ * its signing key leaves the tenant's key set meanwhile, which the key set cache (24 h) already
+ * does.
+ *
  * @see https://learn.microsoft.com/entra/identity-platform/access-tokens#validate-tokens
  * @see https://learn.microsoft.com/entra/identity-platform/signing-key-rollover
  */
+import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, customFetch, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { ConveneError } from '../../shared/errors';
 import type { FetchLike } from '../net';
@@ -44,7 +54,12 @@ export interface UserTokenVerifierOptions {
   clockToleranceSeconds?: number;
   /** For tests: the current time, epoch ms. */
   now?: () => number;
+  /** Verified tokens remembered at most (least recently used leave first); default {@link verifiedTokenCacheSize}, 0 turns it off. */
+  cacheSize?: number;
 }
+
+/** Default number of verified tokens a verifier remembers (about 1 KB each). */
+export const verifiedTokenCacheSize = 10_000;
 
 /** Verifies bearer tokens; one instance per process (it holds the per-tenant key caches). */
 export interface UserTokenVerifier {
@@ -63,6 +78,28 @@ const MAX_TENANT_KEY_SETS = 1000;
 export function createUserTokenVerifier(options: UserTokenVerifierOptions): UserTokenVerifier {
   const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
   const skew = options.clockToleranceSeconds ?? 60;
+  const now = () => options.now?.() ?? Date.now();
+  const cacheSize = Math.max(0, options.cacheSize ?? verifiedTokenCacheSize);
+  // Map order is insertion order: a hit is re-inserted, so the first key is the least recently used.
+  const verified = new Map<string, { auth: AuthContext; untilMs: number }>();
+
+  function remembered(key: string): AuthContext | undefined {
+    const hit = verified.get(key);
+    if (!hit) return undefined;
+    verified.delete(key);
+    if (now() >= hit.untilMs) return undefined;
+    verified.set(key, hit);
+    return copy(hit.auth);
+  }
+
+  function remember(key: string, auth: AuthContext): void {
+    if (cacheSize === 0) return;
+    const untilMs = auth.exp * 1000;
+    if (!(untilMs > now())) return; // accepted only thanks to the skew: verify again next time
+    verified.delete(key);
+    while (verified.size >= cacheSize) verified.delete(verified.keys().next().value as string);
+    verified.set(key, { auth: copy(auth), untilMs });
+  }
 
   function keysFor(tid: string): ReturnType<typeof createRemoteJWKSet> {
     let set = keySets.get(tid);
@@ -85,6 +122,9 @@ export function createUserTokenVerifier(options: UserTokenVerifierOptions): User
       const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization?.trim() ?? '');
       if (!match) throw unauth('A bearer token is required: send "Authorization: Bearer <token>".');
       const token = match[1] as string;
+      const cacheKey = createHash('sha256').update(token).digest('base64url');
+      const hit = remembered(cacheKey);
+      if (hit) return hit;
 
       let unverified: JWTPayload;
       try {
@@ -97,16 +137,16 @@ export function createUserTokenVerifier(options: UserTokenVerifierOptions): User
 
       let payload: JWTPayload;
       try {
-        const now = options.now?.();
-        const verified = await jwtVerify(token, keysFor(tid.toLowerCase()), {
+        const currentMs = options.now?.();
+        const result = await jwtVerify(token, keysFor(tid.toLowerCase()), {
           algorithms: ['RS256'],
           issuer: `${options.loginEndpoint}/${tid}/v2.0`,
           audience: [options.clientId, `api://${options.clientId}`],
           clockTolerance: skew,
           requiredClaims: ['exp', 'iat', 'tid', 'oid'],
-          ...(now === undefined ? {} : { currentDate: new Date(now) }),
+          ...(currentMs === undefined ? {} : { currentDate: new Date(currentMs) }),
         });
-        payload = verified.payload;
+        payload = result.payload;
       } catch (e) {
         // Entra's key endpoint unreachable is an outage, not the caller's fault: 503, retry later.
         if (e instanceof joseErrors.JWKSTimeout || !(e instanceof joseErrors.JOSEError))
@@ -124,7 +164,7 @@ export function createUserTokenVerifier(options: UserTokenVerifierOptions): User
       if (!scopes.includes('access_as_user'))
         throw unauth('The token is not a delegated user token for Convene (scope access_as_user is missing).');
       const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
-      return {
+      const auth: AuthContext = {
         tid: tid.toLowerCase(),
         oid: oid.toLowerCase(),
         username: typeof payload.preferred_username === 'string' ? payload.preferred_username : '',
@@ -132,8 +172,15 @@ export function createUserTokenVerifier(options: UserTokenVerifierOptions): User
         roles,
         exp: payload.exp as number,
       };
+      remember(cacheKey, auth);
+      return auth;
     },
   };
+}
+
+/** A caller may change what it got; the remembered identity must not change with it. */
+function copy(auth: AuthContext): AuthContext {
+  return { ...auth, roles: [...auth.roles] };
 }
 
 function unauth(message: string, cause?: unknown): ConveneError {

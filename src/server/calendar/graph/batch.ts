@@ -180,7 +180,9 @@ function innerRequestId(body: unknown): string | undefined {
 }
 
 function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from }, (_, k) => from + k);
+  const out: number[] = [];
+  for (let k = from; k < to; k++) out.push(k);
+  return out;
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

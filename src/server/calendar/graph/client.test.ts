@@ -34,6 +34,23 @@ describe('createGraphClient', () => {
     expect(sent!.body).toEqual({ schedules: ['a@contoso.example'] });
   });
 
+  it('hands fetch the headers as Headers would: lower-case names, trimmed values, one name spelt twice joined', async () => {
+    // Records init.headers exactly as given (FakeGraph normalizes them itself).
+    const given: unknown[] = [];
+    const rawFetch: FetchLike = async (_input, init) => {
+      given.push(init?.headers);
+      return new Response('{"id":"u1"}', { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const client = createGraphClient({ graphEndpoint: 'https://graph.test', fetch: rawFetch, tokens: fakeTokens() });
+    await client.send({ tenantId: 't', method: 'GET', path: '/users/u1', headers: { Prefer: 'outlook.timezone="UTC"', 'X-Trace': 'a b' } });
+    await client.send({ tenantId: 't', method: 'GET', path: '/users/u1', headers: { 'x-two': 'one', 'X-Two': 'two' } });
+    await client.send({ tenantId: 't', method: 'GET', path: '/users/u1', headers: { 'X-Pad': '  padded\t' } });
+    expect(given[0]).toMatchObject({ prefer: 'outlook.timezone="UTC"', 'x-trace': 'a b', authorization: 'Bearer token-t-1' });
+    expect(given[1]).toMatchObject({ 'x-two': 'one, two' });
+    expect(given[2]).toMatchObject({ 'x-pad': 'padded' });
+    for (const headers of given) expect(Object.keys(headers as object).filter((name) => name !== name.toLowerCase())).toEqual([]);
+  });
+
   it('keeps an encoded query intact', async () => {
     const graph = new FakeGraph().on('GET', '/users', { status: 200, body: { value: [] } });
     const client = createGraphClient({ graphEndpoint: graph.base, fetch: graph.fetch, tokens: fakeTokens() });

@@ -341,6 +341,15 @@ export function createGraphCalendarProvider(deps: GraphCalendarProviderDeps): Ca
 /** Audit operations this provider writes. */
 export type Operation = 'calendar.getSchedule' | 'mailboxSettings.get' | 'users.get' | 'users.list' | 'events.create' | 'events.cancel';
 
+/** The last instant formatted, and how: the entries of one Graph answer share one clock reading. */
+let lastIso = { ms: NaN, text: '' };
+
+/** `ms` as ISO 8601 (`toISOString`), remembering the last one (up to 20 entries per answer). */
+function isoInstant(ms: number): string {
+  if (ms !== lastIso.ms) lastIso = { ms, text: new Date(ms).toISOString() };
+  return lastIso.text;
+}
+
 /** The audit entries of one provider call. */
 class AuditTrail {
   private readonly entries: AuditEntry[] = [];
@@ -363,7 +372,7 @@ class AuditTrail {
       status,
       graphRequestId,
       requestId: this.ctx.requestId,
-      at: new Date(this.clock.now()).toISOString(),
+      at: isoInstant(this.clock.now()),
     });
   }
 

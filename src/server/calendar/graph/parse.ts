@@ -17,13 +17,50 @@ import { mailboxError, toMailboxFailure } from './errors';
 /** One schedule of a getSchedule answer: its busy items (UTC ms) or why it cannot be used. */
 export type ParsedSchedule = { status: 'ok'; items: BusyItem[] } | MailboxFailure;
 
-const dateTimeTimeZone = z.object({ dateTime: z.string(), timeZone: z.string().nullish() });
-const scheduleItem = z.object({ status: z.string().nullish(), start: dateTimeTimeZone, end: dateTimeTimeZone });
-const scheduleInformation = z.object({
-  scheduleId: z.string(),
-  scheduleItems: z.array(scheduleItem).nullish(),
-  error: z.object({ message: z.string().nullish(), responseCode: z.string().nullish() }).nullish(),
-});
+/** Graph `dateTimeTimeZone`, as read. */
+interface DateTimeTimeZone {
+  dateTime: string;
+  timeZone?: string | null;
+}
+
+/** Graph `scheduleInformation`, the fields Convene reads. */
+interface ScheduleInformation {
+  scheduleId: string;
+  scheduleItems?: Array<{ status?: string | null; start: DateTimeTimeZone; end: DateTimeTimeZone }> | null;
+  error?: { message?: string | null; responseCode?: string | null } | null;
+}
+
+/**
+ * `raw` as a {@link ScheduleInformation}, or null when it does not have that shape. Written out
+ * by hand rather than as a zod schema: it runs for every schedule item of every availability
+ * request (150 items for a panel of 5 over a week), where zod's generic parse cost ~3% of the
+ * server's CPU. It accepts exactly what the schema `{scheduleId: string, scheduleItems?:
+ * [{status?: string|null, start: {dateTime: string, timeZone?: string|null}, end: (same)}]|null,
+ * error?: {message?: string|null, responseCode?: string|null}|null}` accepts (a test holds the two
+ * together).
+ */
+export function readScheduleInformation(raw: unknown): ScheduleInformation | null {
+  if (!isRecord(raw) || typeof raw.scheduleId !== 'string') return null;
+  const { scheduleItems: items, error } = raw;
+  if (error !== undefined && error !== null) {
+    if (!isRecord(error) || !isNullishString(error.message) || !isNullishString(error.responseCode)) return null;
+  }
+  if (items !== undefined && items !== null) {
+    if (!Array.isArray(items)) return null;
+    for (const item of items as unknown[]) {
+      if (!isRecord(item) || !isNullishString(item.status) || !isDateTimeTimeZone(item.start) || !isDateTimeTimeZone(item.end)) return null;
+    }
+  }
+  return raw as unknown as ScheduleInformation;
+}
+
+function isDateTimeTimeZone(v: unknown): v is DateTimeTimeZone {
+  return isRecord(v) && typeof v.dateTime === 'string' && isNullishString(v.timeZone);
+}
+
+function isNullishString(v: unknown): v is string | null | undefined {
+  return v === undefined || v === null || typeof v === 'string';
+}
 
 /**
  * getSchedule's `value[]` by `scheduleId` (lower-cased). Entries without a `scheduleId` cannot be
@@ -42,9 +79,8 @@ export function parseGetScheduleResponse(body: unknown): Map<string, ParsedSched
 }
 
 function parseOneSchedule(raw: Record<string, unknown>): ParsedSchedule {
-  const parsed = scheduleInformation.safeParse(raw);
-  if (!parsed.success) return mailboxError('Microsoft Graph returned free/busy data for this mailbox that Convene cannot read.');
-  const info = parsed.data;
+  const info = readScheduleInformation(raw);
+  if (!info) return mailboxError('Microsoft Graph returned free/busy data for this mailbox that Convene cannot read.');
   // Any error object fails the schedule, even an empty one: never read an error as free time.
   if (info.error) {
     return toMailboxFailure({ status: 0, code: info.error.responseCode, message: info.error.message });
@@ -120,6 +156,11 @@ const localDateTime = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(
  * converted properly. Null when the time or zone cannot be read.
  */
 export function graphDateTimeToMs(dateTime: string, timeZone: string | null | undefined): number | null {
+  // What Graph sends when asked for UTC (every free/busy item): read without regex, Date or luxon.
+  if (timeZone === 'UTC') {
+    const ms = plainUtcWallTimeToMs(dateTime);
+    if (ms !== undefined) return ms;
+  }
   const m = localDateTime.exec(dateTime.trim());
   if (!m || !timeZone) return null;
   const [, y, mo, d, h, mi, s, frac] = m;
@@ -143,6 +184,82 @@ export function graphDateTimeToMs(dateTime: string, timeZone: string | null | un
   if (!iana || !IANAZone.isValidZone(iana)) return null;
   const dt = DateTime.fromObject(parts, { zone: iana });
   return dt.isValid ? dt.toMillis() : null;
+}
+
+const DIGIT_0 = 48;
+const daysInMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * Epoch ms of `YYYY-MM-DDTHH:mm:ss` with an optional `.f` to `.fffffff` (UTC wall time), or
+ * undefined for anything else, including values the general path treats specially (years before
+ * 100, which `Date.UTC` reads as 19xx; out-of-range fields, which it rolls over): those take the
+ * general path, so both paths always agree (a property test holds them together). Runs for every
+ * start and end of every free/busy item, so it avoids the regex, substrings and `Date`: about 8
+ * times faster.
+ */
+function plainUtcWallTimeToMs(s: string): number | undefined {
+  const n = s.length;
+  if (n < 19 || n === 20 || n > 27) return undefined;
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58)
+    return undefined; // - - T : :
+  const century = twoDigits(s, 0);
+  const yy = twoDigits(s, 2);
+  const month = twoDigits(s, 5);
+  const day = twoDigits(s, 8);
+  const hour = twoDigits(s, 11);
+  const minute = twoDigits(s, 14);
+  const second = twoDigits(s, 17);
+  // twoDigits() answers -1 for a non-digit, so the lower bounds also refuse those.
+  if (
+    century < 1 ||
+    yy < 0 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 59
+  )
+    return undefined;
+  const year = century * 100 + yy;
+  const leap = month === 2 && yy % 4 === 0 && (yy !== 0 || century % 4 === 0);
+  if (day > (daysInMonth[month - 1] as number) + (leap ? 1 : 0)) return undefined;
+  let millisecond = 0;
+  if (n > 19) {
+    if (s.charCodeAt(19) !== 46) return undefined; // .
+    for (let i = 20; i < n; i++) {
+      const d = s.charCodeAt(i) - DIGIT_0;
+      if (d < 0 || d > 9) return undefined;
+      // The first three fraction digits, as the general path reads them: ".5" is 500 ms, ".0000000" 0.
+      if (i < 23) millisecond = millisecond * 10 + d;
+    }
+    if (n === 21) millisecond *= 100;
+    else if (n === 22) millisecond *= 10;
+  }
+  return daysFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + millisecond;
+}
+
+/** The number in `s[from, from + 2)`, or -1 when either character is not a digit. */
+function twoDigits(s: string, from: number): number {
+  const a = s.charCodeAt(from) - DIGIT_0;
+  const b = s.charCodeAt(from + 1) - DIGIT_0;
+  return a < 0 || a > 9 || b < 0 || b > 9 ? -1 : a * 10 + b;
+}
+
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (month 1..12), as `Date.UTC` counts them.
+ * @see https://howardhinnant.github.io/date_algorithms.html#days_from_civil
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * ((month + 9) % 12) + 2) / 5) + day - 1;
+  return era * 146_097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719_468;
 }
 
 const days = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
