@@ -897,17 +897,22 @@ function parseJson(req: SimRequest): Record<string, unknown> {
   return body;
 }
 
-function dateTimeParam(body: Record<string, unknown>, name: string): number {
-  const v = prop(body, name);
-  if (!isObject(v) || typeof v.dateTime !== 'string')
-    throw new GraphFailure(400, 'ErrorInvalidParameter', `The parameter '${name}' is required: {"dateTime", "timeZone"}.`);
-  const zone = typeof v.timeZone === 'string' ? v.timeZone : 'UTC';
+/** Graph's answer to a dateTimeTimeZone whose zone it does not support. */
+function requireSupportedZone(zone: string): void {
   if (!resolveZone(zone))
     throw new GraphFailure(
       400,
       'TimeZoneNotSupportedException',
       `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${zone}'.`,
     );
+}
+
+function dateTimeParam(body: Record<string, unknown>, name: string): number {
+  const v = prop(body, name);
+  if (!isObject(v) || typeof v.dateTime !== 'string')
+    throw new GraphFailure(400, 'ErrorInvalidParameter', `The parameter '${name}' is required: {"dateTime", "timeZone"}.`);
+  const zone = typeof v.timeZone === 'string' ? v.timeZone : 'UTC';
+  requireSupportedZone(zone);
   const ms = toEpochMs({ dateTime: v.dateTime, timeZone: zone });
   if (!Number.isFinite(ms))
     throw new GraphFailure(400, 'ErrorInvalidParameter', `The parameter '${name}' has an invalid dateTime '${v.dateTime}'.`);
@@ -919,12 +924,7 @@ function eventTime(body: Record<string, unknown>, name: 'start' | 'end'): DateTi
   if (!isObject(v) || typeof v.dateTime !== 'string')
     throw new GraphFailure(400, 'ErrorInvalidRequest', `Your request can't be completed. The event's ${name} time is required.`);
   const zone = typeof v.timeZone === 'string' ? v.timeZone : '';
-  if (!resolveZone(zone))
-    throw new GraphFailure(
-      400,
-      'TimeZoneNotSupportedException',
-      `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${zone}'.`,
-    );
+  requireSupportedZone(zone);
   if (!Number.isFinite(toEpochMs({ dateTime: v.dateTime, timeZone: zone })))
     throw new GraphFailure(400, 'ErrorInvalidRequest', `The ${name} dateTime '${v.dateTime}' is not valid.`);
   return { dateTime: v.dateTime, timeZone: zone };

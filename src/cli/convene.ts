@@ -127,11 +127,12 @@ export async function main(
         };
         // Without an explicit key, the same command run twice is the same booking: never two events.
         const key = o['idempotency-key'] ?? `cli-${createHash('sha256').update(JSON.stringify(request)).digest('hex').slice(0, 40)}`;
-        const result = await call<Interview>(ctx, 'POST', '/api/interviews', token, request, {
+        const { body: result, headers } = await callWithHeaders<Interview>(ctx, 'POST', '/api/interviews', token, request, {
           'Idempotency-Key': key,
           'X-Convene-Channel': 'cli',
         });
-        io.out(o.json ? `${JSON.stringify(result, null, 2)}\n` : formatInterview(result, key, lastReplayed));
+        const replayed = headers.get('idempotent-replayed') === 'true';
+        io.out(o.json ? `${JSON.stringify(result, null, 2)}\n` : formatInterview(result, key, replayed));
         return 0;
       }
       case 'interviews': {
@@ -172,9 +173,6 @@ export async function main(
     return 1;
   }
 }
-
-/** Whether the last API answer was an idempotent replay (header `Idempotent-Replayed`). */
-let lastReplayed = false;
 
 interface ClientContext {
   serverUrl: string;
@@ -234,6 +232,18 @@ async function call<T>(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<T> {
+  return (await callWithHeaders<T>(ctx, method, path, token, body, headers)).body;
+}
+
+/** Like {@link call}, with the response headers (e.g. `Idempotent-Replayed`). */
+async function callWithHeaders<T>(
+  ctx: ClientContext,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ body: T; headers: Headers }> {
   let res: Response;
   try {
     res = await fetch(`${ctx.serverUrl}${path}`, {
@@ -246,13 +256,12 @@ async function call<T>(
   }
   const text = await res.text();
   const json = text ? (JSON.parse(text) as unknown) : undefined;
-  lastReplayed = res.headers.get('idempotent-replayed') === 'true';
   if (!res.ok) {
     const err = (json as ErrorBody | undefined)?.error;
     const details = err?.details?.map((d) => `\n  - ${d.path}: ${d.message}`).join('') ?? '';
     throw new Error(`${err?.code ?? res.status}: ${err?.message ?? text}${details}`);
   }
-  return json as T;
+  return { body: json as T, headers: res.headers };
 }
 
 function need(v: string | undefined, name: string): string {
