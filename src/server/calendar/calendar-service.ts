@@ -224,7 +224,11 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
           details: [{ path: 'start', message: 'must be in the future' }],
         });
 
-      return bookingLocks.runExclusive([auth.tid, ...panel.map((p) => `${auth.tid}:${p}`), `${auth.tid}:${auth.oid}`], async () => {
+      // Keyed by each panel member and the organizer (by oid and by sign-in name, which is usually
+      // the address other bookings put on their panels), not the whole tenant: bookings that share
+      // nobody run in parallel, bookings that share anyone run one after the other.
+      const lockKeys = [...panel, auth.oid, auth.username.toLowerCase()].filter(Boolean).map((k) => `${auth.tid}:${k}`);
+      return bookingLocks.runExclusive(lockKeys, async () => {
         // A concurrent request with the same key may have finished while we waited.
         const raced = await deps.interviews.findByIdempotencyKey(auth.tid, auth.oid, key);
         if (raced) return replay(raced);
