@@ -14,9 +14,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../sim';
+import { createAppOnSimulator } from '../sim/wiring';
 import { loadConfig } from '../src/server/config';
 import { createLogger } from '../src/server/log';
-import { createApp } from '../src/server/main';
 import { createFetch } from '../src/server/net';
 import { openStore } from '../src/server/store';
 import { BENCH_DOMAIN, benchRequest, benchTenant } from './bench-tenant';
@@ -35,12 +35,7 @@ async function availabilityLatency(): Promise<{ checks: Check[]; detail: object 
   const now = Date.now();
   const sim = await startSimulator({ port: 0, seeds: [benchTenant(now)] });
   const store = await openStore({ dataDir: 'memory://' });
-  const config = Object.freeze({
-    ...loadConfig({ LOG_LEVEL: 'silent' }),
-    app: { clientId: sim.clientId, credential: { kind: 'secret' as const, secret: sim.clientSecret } },
-    cloud: Object.freeze({ name: 'global' as const, loginEndpoint: sim.url, graphEndpoint: sim.url }),
-  });
-  const app = await createApp(config, { fetch: createFetch({ caPem: sim.caPem }), store, logger: createLogger('silent') });
+  const app = await createAppOnSimulator(sim, loadConfig({ LOG_LEVEL: 'silent' }), { store, logger: createLogger('silent') });
   const url = await app.listen(0, '127.0.0.1');
   const token = await sim.mintUserToken(`u0@${BENCH_DOMAIN}`);
   const checks: Check[] = [];

@@ -10,10 +10,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { isConveneError } from '../src/shared/errors';
-import { type Config, loadConfig } from '../src/server/config';
-import { createApp, main as serverMain } from '../src/server/main';
-import { createFetch } from '../src/server/net';
+import { loadConfig } from '../src/server/config';
+import { main as serverMain } from '../src/server/main';
 import { CONTOSO_TENANT_ID, loadSeedFiles, startSimulator } from './index';
+import { createAppOnSimulator } from './wiring';
 
 /** Where the launcher tells the CLI how to reach the simulator. */
 export const DEV_STATE_FILE = 'dev.json';
@@ -24,12 +24,7 @@ async function run(): Promise<void> {
 
   const seeds = config.simSeedFiles.length > 0 ? loadSeedFiles(config.simSeedFiles.map((f) => resolve(f))) : undefined;
   const sim = await startSimulator({ port: config.simPort, ...(seeds ? { seeds } : {}) });
-  const simConfig: Config = Object.freeze({
-    ...config,
-    app: { clientId: sim.clientId, credential: { kind: 'secret' as const, secret: sim.clientSecret } },
-    cloud: Object.freeze({ name: 'global', loginEndpoint: sim.url, graphEndpoint: sim.url }),
-  });
-  const app = await createApp(simConfig, { fetch: createFetch({ caPem: sim.caPem }) });
+  const app = await createAppOnSimulator(sim, config);
   const url = await app.listen(config.port, '127.0.0.1');
 
   mkdirSync(config.dataDir, { recursive: true });

@@ -21,9 +21,5 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, lab
       : [{ path: at(issue.path), message: issue.message }],
   );
   const summary = details.map((d) => `${d.path}: ${d.message}`).join('; ');
-  return failWith(new ConveneError('invalid_request', `Invalid request: ${summary}`, { details }));
-}
-
-function failWith(e: ConveneError): never {
-  throw e;
+  throw new ConveneError('invalid_request', `Invalid request: ${summary}`, { details });
 }

@@ -3,10 +3,10 @@
  * (restify, port 0) on an in-memory PGlite store, wired exactly as `npm start` wires them.
  */
 import { type Simulator, type SeedTenant, startSimulator } from '../../sim';
+import { createAppOnSimulator } from '../../sim/wiring';
 import { loadConfig } from '../../src/server/config';
 import { createLogger } from '../../src/server/log';
-import { type App, createApp } from '../../src/server/main';
-import { createFetch } from '../../src/server/net';
+import type { App } from '../../src/server/main';
 import { openStore } from '../../src/server/store';
 
 export interface Stack {
@@ -26,13 +26,7 @@ export interface Stack {
 export async function startStack(seeds: SeedTenant[], options: { databaseUrl?: string } = {}): Promise<Stack> {
   const sim = await startSimulator({ port: 0, seeds });
   const store = await openStore(options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: 'memory://' });
-  const base = loadConfig({ LOG_LEVEL: 'silent' });
-  const config = Object.freeze({
-    ...base,
-    app: { clientId: sim.clientId, credential: { kind: 'secret' as const, secret: sim.clientSecret } },
-    cloud: Object.freeze({ name: 'global' as const, loginEndpoint: sim.url, graphEndpoint: sim.url }),
-  });
-  const app = await createApp(config, { fetch: createFetch({ caPem: sim.caPem }), store, logger: createLogger('silent') });
+  const app = await createAppOnSimulator(sim, loadConfig({ LOG_LEVEL: 'silent' }), { store, logger: createLogger('silent') });
   const url = await app.listen(0, '127.0.0.1');
   return {
     sim,
