@@ -61,6 +61,8 @@ async function run(): Promise<void> {
     'Convene is running on the embedded defaults (PGlite + the local Microsoft 365 simulator).',
     `  Convene API:              ${url}   (OpenAPI: ${url}/api/openapi.json)`,
     `  Microsoft 365 simulator:  ${sim.url}   (tenant ${tenant?.displayName ?? ''} ${tenant?.domain ?? ''}; certificate: ${caPath})`,
+    `  Outlook taskpane preview: ${url}/taskpane.html`,
+    `  Admin page:               ${url}/admin`,
     `  Database:                 ${app.store.kind}${app.store.kind === 'pglite' ? ` in ${resolve(config.dataDir, 'pglite')}` : ''}`,
     '',
     `Find times for a panel, signed in as ${organizer?.upn ?? '?'} (token valid 12 h):`,

@@ -16,6 +16,7 @@ import { createTenantRegistry, type TenantRegistry } from './consent/tenant-regi
 import { openApiDocument } from './http/openapi';
 import { apiRoutes } from './http/routes';
 import { createHttpServer } from './http/server';
+import { defaultWebRoot, mountWebPages } from './http/web-pages';
 import { createLogger, type Logger } from './log';
 import { createFetch, type FetchLike } from './net';
 import { openStore } from './store';
@@ -45,6 +46,8 @@ export interface AppDeps {
   /** Epoch ms. */
   now?: () => number;
   store?: Store;
+  /** Directory of the built browser pages (default `dist/web` under the package root). */
+  webRoot?: string;
 }
 
 /**
@@ -90,6 +93,19 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     routes: apiRoutes({ calendar, ping: () => store.ping(), openApi: openApiDocument }),
     verifier,
     logger,
+  });
+  mountWebPages(server, {
+    root: deps.webRoot ?? defaultWebRoot(),
+    pages: [
+      // The taskpane is framed by Outlook (web, desktop, Mac): no frame-ancestors restriction here.
+      { path: '/taskpane.html', file: 'taskpane.html' },
+      // The admin page is never framed (clickjacking on consent and disconnect).
+      {
+        path: '/admin',
+        file: 'admin.html',
+        headers: { 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "frame-ancestors 'none'; base-uri 'none'; object-src 'none'" },
+      },
+    ],
   });
 
   return {

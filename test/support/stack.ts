@@ -23,10 +23,14 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(seeds: SeedTenant[], options: { databaseUrl?: string } = {}): Promise<Stack> {
+export async function startStack(seeds: SeedTenant[], options: { databaseUrl?: string; webRoot?: string } = {}): Promise<Stack> {
   const sim = await startSimulator({ port: 0, seeds });
   const store = await openStore(options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: 'memory://' });
-  const app = await createAppOnSimulator(sim, loadConfig({ LOG_LEVEL: 'silent' }), { store, logger: createLogger('silent') });
+  const app = await createAppOnSimulator(sim, loadConfig({ LOG_LEVEL: 'silent' }), {
+    store,
+    logger: createLogger('silent'),
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+  });
   const url = await app.listen(0, '127.0.0.1');
   return {
     sim,

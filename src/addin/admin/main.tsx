@@ -1,0 +1,11 @@
+/** The admin page entry (placeholder until the admin page lands). */
+import { FluentProvider, Text, webLightTheme } from '@fluentui/react-components';
+import { createRoot } from 'react-dom/client';
+
+const root = document.getElementById('root');
+if (root)
+  createRoot(root).render(
+    <FluentProvider theme={webLightTheme}>
+      <Text as="h1">Convene for IT admins</Text>
+    </FluentProvider>,
+  );

@@ -1,0 +1,28 @@
+import { demoTenants } from '../../sim';
+import { describeWithBrowser, launchBrowser } from '../support/browser';
+import { startStack, type Stack } from '../support/stack';
+import { builtWebRoot } from '../support/web';
+
+// The built pages, served by the real server, start in a real browser without console errors.
+describeWithBrowser('built pages in Chromium', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack(demoTenants(Date.now()), { webRoot: await builtWebRoot() });
+  }, 60_000);
+  afterAll(() => stack?.close());
+
+  it.each(['/taskpane.html', '/admin'])('%s renders', async (path) => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      const res = await page.goto(`${stack.url}${path}`);
+      expect(res?.status()).toBe(200);
+      await page.waitForSelector('#root *');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
