@@ -2,7 +2,7 @@
 // dist/web: one HTML file per page and content-hashed bundles under dist/web/assets/.
 //   node scripts/build-web.mjs [--outdir dist/web] [--dev]
 // Prints each page's JavaScript size, raw and gzipped (issue 4 budget: 350 KB gzipped).
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -75,6 +75,10 @@ export async function buildWeb(options = {}) {
     }
     report[page.name] = { js: js.map((f) => relative(outdir, join(root, f))), bytes, gzipBytes };
   }
+  // The add-in's ribbon icons (manifest/assets), referenced by both manifests as /assets/icon-<size>.png.
+  const icons = join(root, 'manifest', 'assets');
+  if (existsSync(icons))
+    for (const f of readdirSync(icons)) if (/^icon-\d+\.png$/.test(f)) copyFileSync(join(icons, f), join(outdir, 'assets', f));
   writeFileSync(join(outdir, 'build.json'), JSON.stringify(report, null, 2));
   if (!options.quiet)
     for (const [name, r] of Object.entries(report))

@@ -11,6 +11,14 @@ describeWithBrowser('built pages in Chromium', () => {
   }, 60_000);
   afterAll(() => stack?.close());
 
+  it('serves the ribbon icons both manifests point at', async () => {
+    for (const size of [16, 32, 80]) {
+      const res = await fetch(`${stack.url}/assets/icon-${size}.png`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/png');
+    }
+  });
+
   it.each(['/taskpane.html', '/admin'])('%s renders', async (path) => {
     const browser = await launchBrowser();
     try {
