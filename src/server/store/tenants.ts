@@ -1,10 +1,11 @@
 /**
- * The `tenants` table: one consent record per Entra ID tenant (DESIGN.md, "Data").
+ * The `tenants` table: one consent record per Entra ID tenant (DESIGN.md, "Data"); the list of
+ * tenant-scoped tables that offboarding empties; the admin consent flow's one-time states.
  */
 import { ConveneError, notFound } from '../../shared/errors';
 import type { SqlClient } from './db';
 import { isoFromDb, isoOrNullFromDb, textArrayFromDb } from './rows';
-import type { TenantConsentInput, TenantRecord, TenantStore } from './types';
+import type { ConsentStateStore, ConsentStateTake, RevocationReason, TenantConsentInput, TenantRecord, TenantStore } from './types';
 
 interface TenantRow {
   tid: string;
@@ -17,10 +18,74 @@ interface TenantRow {
   encrypted_credential: string | null;
   offboarded_at: unknown;
   updated_at: unknown;
+  revoked_reason: RevocationReason | null;
 }
 
 const columns =
-  'tid, display_name, cloud, consent_status, granted_roles, consented_at, credential_mode, encrypted_credential, offboarded_at, updated_at';
+  'tid, display_name, cloud, consent_status, granted_roles, consented_at, credential_mode, encrypted_credential, offboarded_at, updated_at, revoked_reason';
+
+/** A table holding rows of one tenant (and maybe of one user in it). */
+export interface TenantScopedTable {
+  /** Table name (a fixed identifier, never user input). */
+  table: string;
+  /** Column holding the tenant id. */
+  tenantColumn: string;
+  /** Column holding the user's object id, for "delete my data"; null when rows are not a user's. */
+  userColumn: string | null;
+}
+
+/**
+ * Every table whose rows belong to one tenant: offboarding (`DELETE /api/admin/tenants/{tid}`)
+ * deletes them all, and "delete my data" (`DELETE /api/me/data`) a user's rows of those with a
+ * user column. A table added by a later migration must be listed here (a test checks that every
+ * table with a `tid` column is listed or is `tenants`/`audit_log`). Tables not created yet (an
+ * area not merged) are skipped. `audit_log` is deliberately absent: it is kept for its retention.
+ */
+export const TENANT_SCOPED_TABLES: readonly TenantScopedTable[] = Object.freeze([
+  { table: 'interviews', tenantColumn: 'tid', userColumn: 'organizer_oid' },
+  { table: 'conversation_references', tenantColumn: 'tid', userColumn: 'user_oid' },
+  { table: 'bot_cards', tenantColumn: 'tid', userColumn: 'user_oid' },
+  { table: 'bot_cards', tenantColumn: 'tid', userColumn: 'user_oid' },
+  { table: 'subscriptions', tenantColumn: 'tid', userColumn: null },
+  { table: 'tenant_credentials', tenantColumn: 'tid', userColumn: null },
+]);
+
+/** Tables that carry a tenant id but are not emptied by offboarding. */
+export const TENANT_TABLES_KEPT: readonly string[] = Object.freeze(['tenants', 'audit_log']);
+
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+
+async function existingTables(db: SqlClient, names: readonly string[]): Promise<Set<string>> {
+  const { rows } = await db.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ANY($1::text[])`,
+    [names],
+  );
+  return new Set(rows.map((r) => r.name));
+}
+
+async function deleteFrom(
+  db: SqlClient,
+  tables: readonly TenantScopedTable[],
+  where: (t: TenantScopedTable) => { sql: string; params: unknown[] } | null,
+): Promise<Record<string, number>> {
+  const present = await existingTables(
+    db,
+    tables.map((t) => t.table),
+  );
+  const deleted: Record<string, number> = {};
+  for (const t of tables) {
+    if (!present.has(t.table)) continue;
+    const clause = where(t);
+    if (!clause) continue;
+    if (![t.table, t.tenantColumn, t.userColumn ?? 'x'].every((n) => IDENT.test(n))) throw new Error(`bad table name ${t.table}`);
+    const { rows } = await db.query<{ n: number }>(
+      `WITH d AS (DELETE FROM ${t.table} WHERE ${clause.sql} RETURNING 1) SELECT count(*)::int AS n FROM d`,
+      clause.params,
+    );
+    deleted[t.table] = Number(rows[0]?.n ?? 0);
+  }
+  return deleted;
+}
 
 function toRecord(r: TenantRow): TenantRecord {
   return {
@@ -34,6 +99,7 @@ function toRecord(r: TenantRow): TenantRecord {
     encryptedCredential: r.encrypted_credential,
     offboardedAt: isoOrNullFromDb(r.offboarded_at),
     updatedAt: isoFromDb(r.updated_at),
+    revokedReason: r.revoked_reason ?? null,
   };
 }
 
@@ -65,7 +131,9 @@ export function createTenantStore(db: SqlClient): TenantStore {
            credential_mode = EXCLUDED.credential_mode,
            encrypted_credential = EXCLUDED.encrypted_credential,
            offboarded_at = NULL,
-           updated_at = EXCLUDED.updated_at
+           updated_at = EXCLUDED.updated_at,
+           revoked_reason = NULL,
+           revoked_at = NULL
          RETURNING ${columns}`,
         [input.tid, input.displayName, input.cloud, input.grantedRoles, input.credentialMode, input.encryptedCredential],
       );
@@ -88,6 +156,74 @@ export function createTenantStore(db: SqlClient): TenantStore {
         [tid, status],
       );
       if (rows.length === 0) throw new ConveneError(notFound, 'no such tenant');
+    },
+
+    async markRevoked(tid, reason, grantedRoles) {
+      const { rows } = await db.query<{ tid: string }>(
+        `UPDATE tenants SET consent_status = 'revoked', revoked_reason = $2, revoked_at = now(), updated_at = now(),
+           granted_roles = coalesce($3::text[], granted_roles)
+         WHERE tid = $1 AND consent_status = 'granted' RETURNING tid`,
+        [tid, reason, grantedRoles ?? null],
+      );
+      return rows.length > 0;
+    },
+
+    disconnect(tid) {
+      return db.transaction(async (tx) => {
+        const deleted = await deleteFrom(tx, TENANT_SCOPED_TABLES, (t) => ({ sql: `${t.tenantColumn} = $1`, params: [tid] }));
+        const { rows } = await tx.query<{ tid: string }>(
+          `UPDATE tenants SET consent_status = 'disconnected', encrypted_credential = NULL, credential_mode = 'multitenant',
+             granted_roles = '{}', offboarded_at = coalesce(offboarded_at, now()), revoked_reason = NULL, revoked_at = NULL,
+             updated_at = now()
+           WHERE tid = $1 RETURNING tid`,
+          [tid],
+        );
+        if (rows.length === 0)
+          // Never consented through Convene (or seen): keep a record so the dual lock keeps refusing it.
+          await tx.query(
+            `INSERT INTO tenants (tid, cloud, consent_status, consented_at, credential_mode, offboarded_at, updated_at)
+             VALUES ($1, 'unknown', 'disconnected', now(), 'multitenant', now(), now())`,
+            [tid],
+          );
+        return deleted;
+      });
+    },
+
+    deleteUserData(tid, oid) {
+      return db.transaction((tx) =>
+        deleteFrom(tx, TENANT_SCOPED_TABLES, (t) =>
+          t.userColumn ? { sql: `${t.tenantColumn} = $1 AND ${t.userColumn} = $2`, params: [tid, oid] } : null,
+        ),
+      );
+    },
+  };
+}
+
+/**
+ * {@link ConsentStateStore} over SQL. Expiry is judged with the caller's clock (`nowIso`), the
+ * same clock that set `expiresAt`.
+ */
+export function createConsentStateStore(db: SqlClient): ConsentStateStore {
+  return {
+    async create(input) {
+      await db.query(`DELETE FROM consent_states WHERE expires_at < $1::timestamptz`, [input.createdAt]);
+      await db.query(
+        `INSERT INTO consent_states (state_hash, binding_hash, tenant_hint, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+        [input.stateHash, input.bindingHash, input.tenantHint, input.createdAt, input.expiresAt],
+      );
+    },
+
+    async take(stateHash, bindingHash, nowIso): Promise<ConsentStateTake> {
+      // One statement: two callbacks racing with the same state cannot both get it.
+      const { rows } = await db.query<{ tenant_hint: string | null; expired: boolean }>(
+        `DELETE FROM consent_states WHERE state_hash = $1 AND binding_hash = $2
+         RETURNING tenant_hint, (expires_at <= $3::timestamptz) AS expired`,
+        [stateHash, bindingHash, nowIso],
+      );
+      const row = rows[0];
+      if (row) return row.expired ? { outcome: 'expired' } : { outcome: 'ok', tenantHint: row.tenant_hint };
+      const other = await db.query<{ one: number }>(`SELECT 1 AS one FROM consent_states WHERE state_hash = $1`, [stateHash]);
+      return other.rows.length > 0 ? { outcome: 'otherBrowser' } : { outcome: 'unknown' };
     },
   };
 }

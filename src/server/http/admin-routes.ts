@@ -1,0 +1,66 @@
+/**
+ * The admin routes (DESIGN.md "Admin"; contract in `src/shared/admin.ts`) as pure handlers, like
+ * `routes.ts`. The consent pair answers with redirects; the `/api/admin` routes with JSON and are
+ * open only to the tenant's own `Convene.Admin` users (checked in {@link TenantAdmin}).
+ */
+import type { AuthContext } from '../auth/user-token';
+import type { ConsentFlow, ConsentRedirect } from '../consent/consent-flow';
+import type { TenantAdmin } from '../consent/tenant-admin';
+import type { HttpResponse } from './errors';
+import type { Route } from './routes';
+
+export interface AdminRouteDeps {
+  consent: ConsentFlow;
+  admin: TenantAdmin;
+}
+
+function redirect(r: ConsentRedirect): HttpResponse {
+  return {
+    status: 302,
+    body: { location: r.location },
+    headers: { Location: r.location, 'Set-Cookie': r.setCookie, 'Referrer-Policy': 'no-referrer' },
+  };
+}
+
+/** The admin routes. */
+export function adminRoutes(deps: AdminRouteDeps): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/admin/consent/start',
+      auth: false,
+      handler: async (r) => redirect(await deps.consent.start(r.query)),
+    },
+    {
+      method: 'GET',
+      path: '/admin/consent/callback',
+      auth: false,
+      handler: async (r) => redirect(await deps.consent.callback(r.query, r.headers.cookie, r.requestId)),
+    },
+    {
+      method: 'GET',
+      path: '/api/admin/tenants/:tid',
+      auth: true,
+      handler: async (r) => ({ status: 200, body: await deps.admin.status(r.auth, r.params.tid ?? '') }),
+    },
+    {
+      method: 'POST',
+      path: '/api/admin/tenants/:tid/mailbox-check',
+      auth: true,
+      maxBodyBytes: 16 * 1024,
+      handler: async (r) => ({ status: 200, body: await deps.admin.mailboxCheck(r.auth, r.params.tid ?? '', r.body, r.requestId) }),
+    },
+    {
+      method: 'DELETE',
+      path: '/api/admin/tenants/:tid',
+      auth: true,
+      handler: async (r) => ({ status: 200, body: await deps.admin.disconnect(r.auth, r.params.tid ?? '') }),
+    },
+    {
+      method: 'DELETE',
+      path: '/api/me/data',
+      auth: true,
+      handler: async (r) => ({ status: 200, body: await deps.admin.deleteMyData(r.auth as AuthContext) }),
+    },
+  ];
+}
