@@ -6,7 +6,7 @@
  * local simulator (`npm start`), `--as <upn>` signs in as a demo user; against a real tenant pass
  * a user token for `api://<client id>/access_as_user` with `--token` or `CONVENE_TOKEN`.
  *
- * Commands: availability, book, interviews, cancel, token. `convene help` prints usage.
+ * Commands: availability, book, interviews, cancel, token, doctor, keys rotate. `convene help` prints usage.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,6 +16,8 @@ import { DateTime } from 'luxon';
 import type { AvailabilityRequestInput, AvailabilityResponse, CreateInterviewRequestInput, ErrorBody, Interview } from '../shared/api';
 import { loadConfig } from '../server/config';
 import { createFetch, type FetchLike } from '../server/net';
+import { type DoctorTarget, formatDoctor, runDoctor } from './doctor';
+import { keysCommand } from './keys';
 
 const USAGE = `Usage: convene <command> [options]
 
@@ -29,6 +31,11 @@ Commands
   interviews    Your interviews  [--from ISO] [--to ISO] [--json]
   cancel ID     Cancel one of your interviews  [--comment TEXT]
   token         Print a simulator user token  --as UPN
+  doctor        Check a tenant: consent, granted roles, mailbox reach, clock skew, login and Graph hosts
+                --tenant ID|DOMAIN  [--mailbox a@x --mailbox b@x ...] [--json]   (exit 1 on any problem)
+                Uses AZURE_CLIENT_ID + secret/certificate (Microsoft cloud), else the simulator of npm start.
+  keys rotate   Re-wrap every stored tenant credential with CONVENE_MASTER_KEY (old keys in
+                CONVENE_MASTER_KEY_PREVIOUS) or CONVENE_KEYVAULT_KEY_ID. PGlite: stop the server first.
 
 Sign-in (one of)
   --as UPN           a user of the local simulator (npm start)
@@ -61,6 +68,8 @@ const OPTIONS = {
   'idempotency-key': { type: 'string' },
   'no-teams': { type: 'boolean' },
   comment: { type: 'string' },
+  tenant: { type: 'string' },
+  mailbox: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -92,6 +101,15 @@ export async function main(
   try {
     const ctx = clientContext(env, o.server);
     switch (command) {
+      case 'doctor': {
+        const tenant = need(o.tenant, '--tenant');
+        const target = doctorTarget(env, ctx);
+        const checks = await runDoctor(target, tenant, o.mailbox ?? []);
+        io.out(o.json ? `${JSON.stringify({ tenant, checks }, null, 2)}\n` : formatDoctor(target, tenant, checks));
+        return checks.some((c) => c.status === 'fail') ? 1 : 0;
+      }
+      case 'keys':
+        return await keysCommand(positionals[1], env, io);
       case 'token': {
         io.out(`${await simToken(ctx, need(o.as, '--as'))}\n`);
         return 0;
@@ -177,6 +195,8 @@ export async function main(
 interface ClientContext {
   serverUrl: string;
   simUrl: string;
+  /** The simulator's app registration, from dev.json (doctor against `npm start`). */
+  simApp: { clientId: string; clientSecret: string } | undefined;
   /** Trusts the simulator's certificate when `npm start` wrote it. */
   simFetch: FetchLike;
 }
@@ -184,13 +204,40 @@ interface ClientContext {
 function clientContext(env: Record<string, string | undefined>, server: string | undefined): ClientContext {
   const config = loadConfig(env);
   const state = join(config.dataDir, 'dev.json');
-  let dev: { serverUrl?: string; simUrl?: string; caPath?: string } = {};
+  let dev: { serverUrl?: string; simUrl?: string; caPath?: string; simClientId?: string; simClientSecret?: string } = {};
   if (existsSync(state)) dev = JSON.parse(readFileSync(state, 'utf8')) as typeof dev;
   const caPem = dev.caPath && existsSync(dev.caPath) ? readFileSync(dev.caPath, 'utf8') : undefined;
   return {
     serverUrl: (server ?? `http://127.0.0.1:${config.port}`).replace(/\/$/, ''),
     simUrl: dev.simUrl ?? `https://127.0.0.1:${config.simPort}`,
+    simApp: dev.simClientId && dev.simClientSecret ? { clientId: dev.simClientId, clientSecret: dev.simClientSecret } : undefined,
     simFetch: createFetch(caPem ? { caPem } : {}),
+  };
+}
+
+/** The Microsoft cloud when Convene's app registration is configured, else the local simulator. */
+function doctorTarget(env: Record<string, string | undefined>, ctx: ClientContext): DoctorTarget {
+  const config = loadConfig(env);
+  if (config.app)
+    return {
+      loginEndpoint: config.cloud.loginEndpoint,
+      graphEndpoint: config.cloud.graphEndpoint,
+      clientId: config.app.clientId,
+      credential: config.app.credential,
+      fetch: createFetch(),
+      label: `the Microsoft cloud (${config.cloud.name})`,
+    };
+  if (!ctx.simApp)
+    throw new UsageError(
+      'No Microsoft credentials (AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH) and no local simulator (npm start) found.',
+    );
+  return {
+    loginEndpoint: ctx.simUrl,
+    graphEndpoint: ctx.simUrl,
+    clientId: ctx.simApp.clientId,
+    credential: { kind: 'secret', secret: ctx.simApp.clientSecret },
+    fetch: ctx.simFetch,
+    label: 'the local simulator (npm start)',
   };
 }
 

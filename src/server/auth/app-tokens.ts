@@ -27,8 +27,20 @@ import { decodeJwt } from 'jose';
 import { ConveneError } from '../../shared/errors';
 import type { FetchLike } from '../net';
 
-/** Convene's credential: a client secret, or a certificate (PEM with private key and certificate). */
-export type AppCredential = { kind: 'secret'; secret: string } | { kind: 'certificate'; path: string };
+/**
+ * An app registration's credential: a client secret, a certificate file (PEM with private key and
+ * certificate), or a certificate and private key given as PEM text (tenant-provided registrations).
+ */
+export type AppCredential =
+  | { kind: 'secret'; secret: string }
+  | { kind: 'certificate'; path: string }
+  | { kind: 'certificatePem'; certificatePem: string; privateKeyPem: string };
+
+/** A tenant's own app registration, used instead of Convene's multi-tenant app for that tenant. */
+export interface TenantAppRegistration {
+  clientId: string;
+  credential: AppCredential;
+}
 
 /** An app-only access token and what it grants. */
 export interface AppToken {
@@ -64,6 +76,11 @@ export interface AppTokenSourceOptions {
   fetch: FetchLike;
   /** Current time, epoch ms (default `Date.now`). */
   now?: () => number;
+  /**
+   * The tenant's own app registration, or null for Convene's multi-tenant app (issue 3). Read
+   * once per tenant until {@link AppTokenSource.invalidate}; a failure fails the token request.
+   */
+  tenantRegistration?: (tid: string) => Promise<TenantAppRegistration | null>;
 }
 
 /** AADSTS codes that mean "this tenant has not (or no longer) consented to Convene". */
@@ -83,7 +100,6 @@ const BAD_CREDENTIAL = new Set(['7000215', '7000222', '700027', '700023']);
 export function createAppTokenSource(options: AppTokenSourceOptions): AppTokenSource {
   const apps = new Map<string, ConfidentialClientApplication>();
   const networkClient = fetchNetworkModule(options.fetch);
-  const loginHost = new URL(options.loginEndpoint).host;
   const auth = credentialConfig(options.credential);
   const now = options.now ?? Date.now;
   /** Per tenant: the token kept and until when (epoch ms) it is handed out. */
@@ -93,17 +109,26 @@ export function createAppTokenSource(options: AppTokenSourceOptions): AppTokenSo
   /** Per tenant: bumped by `invalidate`, so an answer asked for before it is not kept after it. */
   const generations = new Map<string, number>();
 
-  function appFor(tid: string): ConfidentialClientApplication {
-    let app = apps.get(tid);
-    if (!app) {
-      const config: Configuration = {
-        auth: { clientId: options.clientId, authority: `${options.loginEndpoint}/${tid}`, knownAuthorities: [loginHost], ...auth },
-        system: { networkClient },
-      };
-      app = new ConfidentialClientApplication(config);
-      apps.set(tid, app);
+  /** Per tenant: the MSAL app (Convene's, or the tenant's own registration). */
+  const appsPending = new Map<string, Promise<ConfidentialClientApplication>>();
+
+  function appFor(tid: string): Promise<ConfidentialClientApplication> {
+    const ready = apps.get(tid);
+    if (ready) return Promise.resolve(ready);
+    let pendingApp = appsPending.get(tid);
+    if (!pendingApp) {
+      const generation = generations.get(tid) ?? 0;
+      pendingApp = (async () => {
+        const own = options.tenantRegistration ? await options.tenantRegistration(tid) : null;
+        const app = own
+          ? buildMsalApp(own.clientId, credentialConfig(own.credential), options.loginEndpoint, tid, networkClient)
+          : buildMsalApp(options.clientId, auth, options.loginEndpoint, tid, networkClient);
+        if ((generations.get(tid) ?? 0) === generation) apps.set(tid, app);
+        return app;
+      })().finally(() => appsPending.delete(tid));
+      appsPending.set(tid, pendingApp);
     }
-    return app;
+    return pendingApp;
   }
 
   /** Asks MSAL (its cache unless `forceRefresh`), then keeps the answer unless the tenant was invalidated meanwhile. */
@@ -136,7 +161,9 @@ export function createAppTokenSource(options: AppTokenSourceOptions): AppTokenSo
 
   async function acquireFromMsal(tid: string, forceRefresh: boolean): Promise<{ token: AppToken; refreshOnMs: number | undefined }> {
     try {
-      const result = await appFor(tid).acquireTokenByClientCredential({
+      const result = await (
+        await appFor(tid)
+      ).acquireTokenByClientCredential({
         scopes: [`${options.graphEndpoint}/.default`],
         skipCache: forceRefresh,
       });
@@ -163,11 +190,67 @@ export function createAppTokenSource(options: AppTokenSourceOptions): AppTokenSo
     invalidate(tenantId) {
       const tid = tenantId.toLowerCase();
       apps.delete(tid);
+      appsPending.delete(tid);
       kept.delete(tid);
       pending.delete(tid);
       generations.set(tid, (generations.get(tid) ?? 0) + 1);
     },
   };
+}
+
+function buildMsalApp(
+  clientId: string,
+  auth: Pick<NonNullable<Configuration['auth']>, 'clientSecret' | 'clientCertificate'>,
+  loginEndpoint: string,
+  tid: string,
+  networkClient: INetworkModule,
+): ConfidentialClientApplication {
+  const config: Configuration = {
+    auth: { clientId, authority: `${loginEndpoint}/${tid}`, knownAuthorities: [new URL(loginEndpoint).host], ...auth },
+    system: { networkClient },
+  };
+  return new ConfidentialClientApplication(config);
+}
+
+/**
+ * Proves an app registration's credential for one tenant: acquires a fresh app-only token for
+ * Graph with it (authority `<login host>/<tid>`, no cache), before Convene stores it.
+ *
+ * @returns The token's granted roles and expiry (the token itself is dropped by callers).
+ * @throws ConveneError `tenant_not_consented` when the app is unknown in the tenant or not
+ *   consented (AADSTS700016, 7000229, 65001, ...), `invalid_request` when the certificate or key
+ *   cannot be read, `internal` when Entra rejects the secret or certificate (AADSTS7000215,
+ *   7000222, 700027), `graph_unavailable` when Entra cannot be reached.
+ * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
+ */
+export async function probeAppRegistration(
+  registration: TenantAppRegistration,
+  tid: string,
+  endpoints: { loginEndpoint: string; graphEndpoint: string; fetch: FetchLike; now?: () => number },
+): Promise<AppToken> {
+  const auth = credentialConfig(registration.credential);
+  const app = buildMsalApp(registration.clientId, auth, endpoints.loginEndpoint, tid, fetchNetworkModule(endpoints.fetch));
+  try {
+    const result = await app.acquireTokenByClientCredential({ scopes: [`${endpoints.graphEndpoint}/.default`], skipCache: true });
+    if (!result?.accessToken) throw new ConveneError('graph_unavailable', 'Microsoft Entra ID returned no token.', { retryAfterMs: 5000 });
+    const claims = decodeJwt(result.accessToken);
+    const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
+    return {
+      accessToken: result.accessToken,
+      roles,
+      expiresOnMs: result.expiresOn?.getTime() ?? (endpoints.now ?? Date.now)() + 3_000_000,
+    };
+  } catch (e) {
+    const mapped = mapMsalError(e);
+    if (mapped.code === 'graph_unavailable' || mapped.code === 'invalid_request') throw mapped;
+    // The admin's input was refused: say which part, in the admin's terms (never the secret).
+    const aadsts = /AADSTS(\d+)/.exec(mapped.message)?.[1];
+    const why =
+      aadsts && BAD_CREDENTIAL.has(aadsts)
+        ? 'Microsoft Entra ID rejected the client secret or certificate of this app registration'
+        : 'Microsoft Entra ID did not issue an app-only token for this app registration in this tenant (is the client id right, and has an administrator granted admin consent to its application permissions?)';
+    throw new ConveneError('invalid_request', `${why}${aadsts ? ` (AADSTS${aadsts})` : ''}.`, { cause: e });
+  }
 }
 
 /** Callers get their own roles array; the kept token must not change with theirs. */
@@ -177,11 +260,33 @@ function copy(token: AppToken): AppToken {
 
 function credentialConfig(credential: AppCredential): Pick<NonNullable<Configuration['auth']>, 'clientSecret' | 'clientCertificate'> {
   if (credential.kind === 'secret') return { clientSecret: credential.secret };
+  if (credential.kind === 'certificatePem')
+    return certificateConfig(credential.certificatePem, credential.privateKeyPem, 'the certificate');
   const pem = readFileSync(credential.path, 'utf8');
-  const certPem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
-  if (!certPem) throw new ConveneError('invalid_request', `AZURE_CLIENT_CERTIFICATE_PATH: no certificate in ${credential.path}`);
-  const cert = new X509Certificate(certPem);
-  const privateKey = createPrivateKey(pem).export({ format: 'pem', type: 'pkcs8' }).toString();
+  return certificateConfig(pem, pem, `AZURE_CLIENT_CERTIFICATE_PATH (${credential.path})`);
+}
+
+/**
+ * MSAL's certificate credential (SHA-256 thumbprint, PKCS#8 key, x5c) from PEM text.
+ * @throws ConveneError `invalid_request` naming `what` when no certificate or no readable key is found (never echoing the key).
+ */
+function certificateConfig(certText: string, keyText: string, what: string): Pick<NonNullable<Configuration['auth']>, 'clientCertificate'> {
+  const certPem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(certText)?.[0];
+  if (!certPem) throw new ConveneError('invalid_request', `${what}: no PEM certificate found`);
+  let cert: X509Certificate;
+  let privateKey: string;
+  try {
+    cert = new X509Certificate(certPem);
+  } catch (cause) {
+    throw new ConveneError('invalid_request', `${what}: the certificate cannot be read`, { cause });
+  }
+  try {
+    privateKey = createPrivateKey(keyText).export({ format: 'pem', type: 'pkcs8' }).toString();
+  } catch (cause) {
+    throw new ConveneError('invalid_request', `${what}: the private key cannot be read (PEM, unencrypted)`, { cause });
+  }
+  if (!cert.checkPrivateKey(createPrivateKey(privateKey)))
+    throw new ConveneError('invalid_request', `${what}: the private key does not belong to the certificate`);
   return { clientCertificate: { thumbprintSha256: cert.fingerprint256.replace(/:/g, ''), privateKey, x5c: certPem } };
 }
 

@@ -49,7 +49,8 @@ interface Envelope {
   tag: string;
 }
 
-interface Sealed {
+/** One AES-256-GCM ciphertext with its nonce and tag, base64. */
+export interface Sealed {
   iv: string;
   ct: string;
   tag: string;
@@ -175,6 +176,16 @@ export function rewrap(envelope: string, oldKeyring: Keyring, newKey: Buffer): s
 }
 
 /**
+ * The data key of an envelope and its credential ciphertext (to move it under another kind of
+ * key encryption key, e.g. Azure Key Vault). The caller must zero `dataKey` after use.
+ * @throws ConveneError `internal` when the envelope is malformed or cannot be opened with `keyring`.
+ */
+export function openDataKey(envelope: string, keyring: Keyring): { dataKey: Buffer; body: Sealed } {
+  const e = parseEnvelope(envelope);
+  return { dataKey: unwrapDataKey(e, keyring), body: { iv: e.iv, ct: e.ct, tag: e.tag } };
+}
+
+/**
  * The id of the master key an envelope is sealed with (to find the records a rotation must
  * rewrap), without decrypting anything.
  * @throws ConveneError `internal` when the envelope is malformed.
@@ -185,7 +196,8 @@ export function envelopeKeyId(envelope: string): string {
 
 // Associated data: authenticated, not encrypted. Versioned so a future format cannot be confused
 // with this one.
-function credentialAad(tid: string): Buffer {
+/** Associated data binding a credential ciphertext to its tenant (shared with the Key Vault envelope). */
+export function credentialAad(tid: string): Buffer {
   return Buffer.from(`convene/credential/v1/tid=${tid}`, 'utf8');
 }
 
@@ -193,7 +205,8 @@ function dataKeyAad(kid: string): Buffer {
   return Buffer.from(`convene/data-key/v1/kid=${kid}`, 'utf8');
 }
 
-function seal(key: Buffer, plaintext: Buffer, aad: Buffer): Sealed {
+/** AES-256-GCM seal with a fresh 96-bit nonce; fields in base64. */
+export function seal(key: Buffer, plaintext: Buffer, aad: Buffer): Sealed {
   const iv = randomBytes(ivBytes);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: tagBytes });
   cipher.setAAD(aad);
@@ -201,7 +214,11 @@ function seal(key: Buffer, plaintext: Buffer, aad: Buffer): Sealed {
   return { iv: iv.toString('base64'), ct: ct.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
 }
 
-function open(key: Buffer, sealed: Sealed, aad: Buffer, what: string): Buffer {
+/**
+ * AES-256-GCM open; a 16-byte tag is required.
+ * @throws ConveneError `internal` when the tag does not verify (nothing is returned then).
+ */
+export function open(key: Buffer, sealed: Sealed, aad: Buffer, what: string): Buffer {
   const iv = Buffer.from(sealed.iv, 'base64');
   const tag = Buffer.from(sealed.tag, 'base64');
   if (iv.length !== ivBytes || tag.length !== tagBytes) {
@@ -258,7 +275,8 @@ function parseEnvelope(text: string): Envelope {
   return e as Envelope;
 }
 
-function isSealed(s: unknown): s is Sealed {
+/** True when `s` has base64 `iv`, `ct` and `tag` strings. */
+export function isSealed(s: unknown): s is Sealed {
   if (typeof s !== 'object' || s === null) return false;
   const { iv, ct, tag } = s as Record<string, unknown>;
   return [iv, ct, tag].every((f) => typeof f === 'string' && base64Field.test(f));
