@@ -226,6 +226,7 @@ function storeCases(engine: Engine): void {
         credentialMode: 'multitenant',
         encryptedCredential: null,
         offboardedAt: null,
+        revokedReason: null,
         updatedAt: expect.stringMatching(isoMs),
       });
 
