@@ -206,7 +206,7 @@ export const CONSENT_RESULTS: Readonly<Record<ConsentResultCode, ConsentResultTe
     severity: 'error',
     title: 'An administrator with more rights must approve Convene',
     explanation:
-      'Your account cannot grant tenant-wide application permissions (AADSTS90094/90095). Microsoft requires a Global Administrator, Privileged Role Administrator or Cloud Application Administrator for that.',
+      'Your account cannot grant tenant-wide application permissions (AADSTS90094/90095). For Microsoft Graph application permissions Microsoft requires a Global Administrator or Privileged Role Administrator (a Cloud Application Administrator or Application Administrator cannot grant them).',
     nextStep:
       'Ask such an administrator to open this page and choose Connect, or to submit the request through your organization’s admin consent workflow.',
   },

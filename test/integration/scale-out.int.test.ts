@@ -213,6 +213,38 @@ describeWithPostgres('scale-out: two instances on one PostgreSQL', (adminUrl) =>
     expect(runs.rows).toHaveLength(1);
   });
 
+  it('a disconnect through one instance is refused at once by the other (no stale consent cache), without calling Graph', async () => {
+    const people = (url: string) => fetch(`${url}/api/people?q=pr`, { headers: { authorization: `Bearer ${olivia}` } });
+    // Both instances have just seen the tenant consented (each keeps its own verdict).
+    expect((await Promise.all(instances.map((i) => people(i.url)))).map((r) => r.status)).toEqual([200, 200]);
+    const admin = await sim.mintUserToken(users.admin.upn);
+    const disconnected = await fetch(`${instances[0]!.url}/api/admin/tenants/${NORTHWIND_TID}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(disconnected.status).toBe(200);
+    const graphBefore = sim.requestCount();
+    const refused = await people(instances[1]!.url);
+    const body = (await refused.json()) as { error?: { code?: string } };
+    expect([refused.status, body.error?.code]).toEqual([403, 'tenant_not_consented']);
+    expect(sim.requestCount()).toBe(graphBefore);
+  });
+
+  it('an admin consent state is single use across instances: of simultaneous callbacks with it, one connects', async () => {
+    const start = await fetch(`${instances[0]!.url}/admin/consent/start?tenant=${NORTHWIND_TID}`, { redirect: 'manual' });
+    expect(start.status).toBe(302);
+    const state = new URL(start.headers.get('location') ?? '').searchParams.get('state') ?? '';
+    const cookie = (start.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
+    const query = `admin_consent=True&tenant=${NORTHWIND_TID}&state=${encodeURIComponent(state)}`;
+    const answers = await Promise.all(
+      [...instances, ...instances, ...instances].map((i) =>
+        fetch(`${i.url}/admin/consent/callback?${query}`, { redirect: 'manual', headers: { cookie } }),
+      ),
+    );
+    const results = answers.map((r) => new URL(r.headers.get('location') ?? '', 'http://x').searchParams.get('result'));
+    expect(results.sort()).toEqual(['connected', ...Array.from({ length: 5 }, () => 'state_invalid')]);
+  });
+
   it('both instances stop on SIGTERM after serving load, with exit code 0', async () => {
     const codes = await Promise.all(instances.map((i) => i.stop(15_000)));
     expect(codes).toEqual([0, 0]);

@@ -83,6 +83,29 @@ describeWithPostgres('PostgreSQL booking lock', (adminUrl) => {
     await expect(b.runExclusive(['t:busy'], async () => 'mine')).resolves.toBe('mine');
   });
 
+  it('bounds the whole wait by waitMs, however many keys it waits for in turn', async () => {
+    const [first, second] = ['t:turn-1', 't:turn-2'].sort((x, y) => (advisoryKey(x) < advisoryKey(y) ? -1 : 1)) as [string, string];
+    let releaseFirst!: () => void;
+    let releaseSecond!: () => void;
+    const heldFirst = a.runExclusive([first], () => new Promise<void>((resolve) => (releaseFirst = resolve)));
+    const heldSecond = a.runExclusive([second], () => new Promise<void>((resolve) => (releaseSecond = resolve)));
+    await sleep(30);
+    const c = await createPostgresBookingLock({ databaseUrl: database.url, waitMs: 1_000 });
+    try {
+      // The first key is freed after 700 ms; the second stays held: the wait for it gets what is
+      // left of the 1 s, not another full second.
+      setTimeout(() => releaseFirst(), 700);
+      const started = Date.now();
+      await expect(c.runExclusive([second, first], async () => 'never')).rejects.toMatchObject({ code: 'conflict' });
+      expect(Date.now() - started).toBeLessThan(1_400);
+    } finally {
+      releaseFirst();
+      releaseSecond();
+      await Promise.all([heldFirst, heldSecond]);
+      await c.close();
+    }
+  });
+
   it('releases the locks when the section throws', async () => {
     await expect(a.runExclusive(['t:throws'], () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(b.runExclusive(['t:throws'], async () => 'free')).resolves.toBe('free');

@@ -3,9 +3,9 @@
  *
  * For each critical section the lock takes a connection from its own small pool (never the
  * store's: the section itself queries the store, and sharing one pool could leave every
- * connection held by a waiter), opens a transaction, sets a transaction-local `lock_timeout`,
- * takes `pg_advisory_xact_lock(k)` for every key's 64-bit hash in ascending order (one global
- * order, so no deadlock), runs the section, and ends the transaction, which releases every lock
+ * connection held by a waiter), opens a transaction, takes `pg_advisory_xact_lock(k)` for every
+ * key's 64-bit hash in ascending order (one global order, so no deadlock), each under a
+ * transaction-local `lock_timeout` of what is left of `waitMs`, runs the section, and ends the transaction, which releases every lock
  * at once. If the instance dies, PostgreSQL ends the session and the locks go with it.
  *
  * @see https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS
@@ -82,9 +82,13 @@ export async function createPostgresBookingLock(options: PostgresBookingLockOpti
       try {
         try {
           await client.query('BEGIN');
-          const left = Math.max(1, deadline - Date.now());
-          await client.query(`SELECT set_config('lock_timeout', $1, true)`, [`${left}ms`]);
-          for (const key of sorted) await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [key.toString()]);
+          // lock_timeout bounds each statement, not the transaction: give each key only what is
+          // left of the wait, or k keys freed one after the other could take k times `waitMs`.
+          for (const key of sorted) {
+            const left = Math.max(1, deadline - Date.now());
+            await client.query(`SELECT set_config('lock_timeout', $1, true)`, [`${left}ms`]);
+            await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [key.toString()]);
+          }
         } catch (cause) {
           await client.query('ROLLBACK').catch(() => (broken = true));
           if ((cause as { code?: string }).code === LOCK_NOT_AVAILABLE) throw busy(cause);

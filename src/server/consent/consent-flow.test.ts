@@ -1,5 +1,9 @@
-import { consentErrorResult, readCookie } from './consent-flow';
+import { consentErrorResult, createConsentFlow, readCookie } from './consent-flow';
 import { CONSENT_RESULTS, ConsentResultCode } from '../../shared/admin';
+import type { AppTokenSource } from '../auth/app-tokens';
+import { createLogger } from '../log';
+import type { TenantStore } from '../store/types';
+import type { TenantRegistry } from './tenant-registry';
 
 describe('consent results', () => {
   it('maps each AADSTS code of the consent endpoint to a page', () => {
@@ -31,5 +35,41 @@ describe('readCookie', () => {
     expect(readCookie('convene_consent=', 'convene_consent')).toBeUndefined();
     expect(readCookie(undefined, 'convene_consent')).toBeUndefined();
     expect(readCookie('xconvene_consent=1', 'convene_consent')).toBeUndefined();
+  });
+});
+
+describe('the browser-binding cookie', () => {
+  const flowAt = (publicUrl: string) =>
+    createConsentFlow({
+      clientId: '00001111-aaaa-2222-bbbb-3333cccc4444',
+      loginEndpoint: 'https://login.microsoftonline.com',
+      graphEndpoint: 'https://graph.microsoft.com',
+      cloud: 'global',
+      publicUrl: () => publicUrl,
+      states: { create: async () => undefined, take: async () => ({ outcome: 'unknown' }) },
+      // Never reached by start(): it only records a state.
+      tenants: {} as TenantStore,
+      tokens: {} as AppTokenSource,
+      registry: {} as TenantRegistry,
+      organizationName: async () => null,
+      fetch: () => Promise.reject(new Error('no network in this test')),
+      now: () => Date.parse('2026-11-23T10:00:00Z'),
+      logger: createLogger('silent'),
+    });
+
+  it('is HttpOnly, SameSite=Lax, scoped to /admin/consent, and Secure when Convene is served over https', async () => {
+    const https = await flowAt('https://convene.contoso.example').start({});
+    expect(https.setCookie).toMatch(
+      /^convene_consent=[A-Za-z0-9_-]{43}; Path=\/admin\/consent; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/,
+    );
+    expect(new URL(https.location).searchParams.get('redirect_uri')).toBe('https://convene.contoso.example/admin/consent/callback');
+    const http = await flowAt('http://127.0.0.1:3000').start({});
+    expect(http.setCookie).not.toMatch(/Secure/);
+  });
+
+  it('is cleared by every callback answer, with the same flags', async () => {
+    const done = await flowAt('https://convene.contoso.example').callback({ state: 'x' }, 'convene_consent=y', 'req-1');
+    expect(done.location).toBe('/admin?result=state_invalid');
+    expect(done.setCookie).toBe('convene_consent=; Path=/admin/consent; Max-Age=0; HttpOnly; SameSite=Lax; Secure');
   });
 });

@@ -29,7 +29,11 @@ export interface TenantRegistryOptions {
   /** Cloud name recorded with the tenant. */
   cloud: string;
   now: () => number;
-  /** How long a positive verdict is trusted before the store is read again, ms (default 60 s). */
+  /**
+   * How long a positive verdict is trusted before the store is read again, ms (default 60 s).
+   * 0: read the store on every call, for N instances on one database, where another instance
+   * may record a disconnect or revocation that this one's `forget` never hears of.
+   */
   cacheTtlMs?: number;
 }
 
