@@ -1,6 +1,6 @@
 import { createServer, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { percentile, runLoad } from './load';
+import { percentile, runLoad, runOpenLoad } from './load';
 
 describe('runLoad', () => {
   let server: Server;
@@ -25,6 +25,8 @@ describe('runLoad', () => {
           setImmediate(() => res.end('second part'));
         } else if (req.url === '/close') {
           reply(res, 200, { connection: 'close', 'content-length': '2' }, 'ok');
+        } else if (req.url === '/slow') {
+          setTimeout(() => reply(res, 200, { 'content-length': '2' }, 'ok'), 50);
         } else if (req.url === '/missing') {
           reply(res, 404, { 'content-type': 'application/json' }, '{"error":{}}');
         } else {
@@ -103,6 +105,29 @@ describe('runLoad', () => {
     await expect(
       runLoad({ url: 'http://example.com/', method: 'GET', headers: {}, concurrency: 1, durationMs: 10, maxRequests: 1 }),
     ).rejects.toThrow(/loopback only/);
+  });
+
+  it('open loop: sends rate x duration requests on a schedule, reusing at most maxConnections', async () => {
+    const r = await runOpenLoad({
+      url: `${url}/slots`,
+      method: 'GET',
+      headers: {},
+      ratePerSecond: 100,
+      durationMs: 300,
+      maxConnections: 3,
+    });
+    expect(r).toMatchObject({ requests: 30, errors: 0, statusCounts: { '200': 30 } });
+    expect(connections).toBeLessThanOrEqual(3);
+    // On schedule: the 30 requests take about 300 ms, not as fast as the server answers.
+    expect(r.elapsedMs).toBeGreaterThanOrEqual(280);
+  });
+
+  it('open loop: a server falling behind shows as latency measured from when each request was due', async () => {
+    // One connection, 50 ms per answer, 100 requests/s offered: the queue grows by ~4 per 50 ms.
+    const r = await runOpenLoad({ url: `${url}/slow`, method: 'GET', headers: {}, ratePerSecond: 100, durationMs: 200, maxConnections: 1 });
+    expect(r).toMatchObject({ requests: 20, errors: 0 });
+    expect(r.medianMs).toBeGreaterThan(300);
+    expect(r.p99Ms).toBeGreaterThan(700);
   });
 
   it('percentile is the nearest rank', () => {

@@ -6,7 +6,10 @@
  * 2. Availability latency with 100 ms injected Graph latency: median < 1.3 x 100 ms for 5
  *    attendees, < 2.5 x for 40 (two getSchedule chunks), and Graph requests per availability.
  * 3. Server overhead with the simulator at 0 ms, server and simulator in separate processes:
- *    >= 300 availability requests/s, p99 < 50 ms, RSS < 250 MB. Loopback only, bounded.
+ *    >= 300 availability requests/s (the most a closed loop of 16 clients gets), p99 < 50 ms at an
+ *    offered 300 requests/s (open loop, latency from when each request was due), peak RSS < 250 MB.
+ *    The closed loop's own p99 is reported: at saturation it is about 2 x 16 / throughput, a
+ *    figure of the load model rather than of the server. Loopback only, bounded.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +24,19 @@ import { createFetch } from '../src/server/net';
 import { openStore } from '../src/server/store';
 import { BENCH_DOMAIN, benchRequest, benchTenant } from './bench-tenant';
 import { benchEngine } from './engine-bench';
-import { percentile, runLoad } from './load';
+import { percentile, runLoad, runOpenLoad } from './load';
+
+/**
+ * Node flags the server runs with in production (the Dockerfile's CMD and `npm start` pass the
+ * same): V8's young generation capped at 2 x 16 MB semi-spaces. Without it V8 grows the young
+ * generation to 128 MB under load, about 150 MB of RSS that a short-lived-object workload does
+ * not need. `v8.setFlagsFromString` at run time has no effect on it (measured), so it must be a
+ * command-line flag or NODE_OPTIONS.
+ */
+export const serverNodeFlags = ['--max-semi-space-size=16'];
+
+/** The offered load at which p99 is measured, requests/s. */
+const OFFERED_RATE = 300;
 
 interface Check {
   name: string;
@@ -175,7 +190,7 @@ async function serverOverhead(database: 'pglite' | 'postgres'): Promise<{ checks
     const port = await freePort();
     // The server runs exactly as in production, configured for "another cloud" whose hosts are the simulator's.
     // Extra node flags for the server, for experiments (e.g. CONVENE_BENCH_SERVER_ARGS='--max-semi-space-size=8').
-    const serverArgs = (process.env.CONVENE_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+    const serverArgs = (process.env.CONVENE_BENCH_SERVER_ARGS ?? serverNodeFlags.join(' ')).split(' ').filter(Boolean);
     server = spawn(process.execPath, [...profileArgs('server'), ...serverArgs, join(__dirname, '..', 'src', 'server', 'main.js')], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: {
@@ -189,6 +204,8 @@ async function serverOverhead(database: 'pglite' | 'postgres'): Promise<{ checks
         ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
         NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'),
         LOG_LEVEL: 'warn',
+        // glibc malloc tuning, for experiments (e.g. MALLOC_ARENA_MAX=2), passed through when set.
+        ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
       },
     });
     const url = `http://127.0.0.1:${port}`;
@@ -213,6 +230,9 @@ async function serverOverhead(database: 'pglite' | 'postgres'): Promise<{ checks
       postgres: database === 'postgres' ? postgresCpuSeconds() : 0,
     };
     const result = await runLoad({ ...load, concurrency: 16, durationMs: 10_000, maxRequests: 20_000 });
+    const serverCpuClosed = cpuSeconds(server.pid as number) - cpu0.server;
+    const rssClosedLoop = peakRssMb(server.pid as number);
+    const offered = await runOpenLoad({ ...load, ratePerSecond: OFFERED_RATE, durationMs: 10_000, maxConnections: 64 });
     const rss = peakRssMb(server.pid as number);
     const label = database === 'postgres' ? 'PostgreSQL' : 'embedded PGlite';
     // The targets are checked on PostgreSQL, the production store; PGlite's WebAssembly
@@ -220,7 +240,7 @@ async function serverOverhead(database: 'pglite' | 'postgres'): Promise<{ checks
     const targeted = database === 'postgres';
     const loadCpu = process.cpuUsage(cpu0.load);
     const cpu = {
-      serverCpuSeconds: cpuSeconds(server.pid as number) - cpu0.server,
+      serverCpuSeconds: serverCpuClosed,
       simulatorCpuSeconds: cpuSeconds(sim.pid as number) - cpu0.sim,
       // The load generator shares the same 2 cores; its own CPU is reported so a slow run can be attributed.
       loadGeneratorCpuSeconds: (loadCpu.user + loadCpu.system) / 1e6,
@@ -237,11 +257,18 @@ async function serverOverhead(database: 'pglite' | 'postgres'): Promise<{ checks
           ok: !targeted || (result.perSecond >= 300 && result.errors === 0),
         },
         {
-          name: `server on ${label}: p99 latency`,
-          value: round(result.p99Ms),
+          name: `server on ${label}: p99 latency at an offered ${OFFERED_RATE} requests/s (open loop)`,
+          value: round(offered.p99Ms),
           unit: 'ms',
           target: targeted ? '< 50' : 'reported',
-          ok: !targeted || result.p99Ms < 50,
+          ok: !targeted || (offered.p99Ms < 50 && offered.errors === 0),
+        },
+        {
+          name: `server on ${label}: p99 latency at saturation (closed loop of 16 clients)`,
+          value: round(result.p99Ms),
+          unit: 'ms',
+          target: 'reported',
+          ok: true,
         },
         {
           name: `server on ${label}: peak RSS`,
@@ -253,12 +280,15 @@ async function serverOverhead(database: 'pglite' | 'postgres'): Promise<{ checks
       ],
       detail: {
         ...result,
+        serverNodeFlags: serverArgs,
+        offered: { ratePerSecond: OFFERED_RATE, ...offered },
         ...cpu,
         serverCpuMsPerRequest: perRequestMs(cpu.serverCpuSeconds),
         simulatorCpuMsPerRequest: perRequestMs(cpu.simulatorCpuSeconds),
         loadGeneratorCpuMsPerRequest: perRequestMs(cpu.loadGeneratorCpuSeconds),
         ...(cpu.postgresCpuSeconds === undefined ? {} : { postgresCpuMsPerRequest: perRequestMs(cpu.postgresCpuSeconds) }),
         peakRssMb: rss,
+        peakRssAfterClosedLoopMb: rssClosedLoop,
       },
     };
   } finally {

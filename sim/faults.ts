@@ -15,6 +15,9 @@ import { z } from 'zod';
  * With `hangMs` the request first waits that long (a timeout for clients with shorter limits);
  * with `status` it then fails with that status (429 and 503 carry `Retry-After` when
  * `retryAfterSeconds` is set). At least one of `status` and `hangMs` is required.
+ * With `lostResponse` (needs `status`) the request is served first and takes effect (an event is
+ * created, say), and only its answer is replaced by `status`: the gateway timeout after a write
+ * that makes clients retry something that already happened.
  */
 export interface FaultRule {
   method?: string;
@@ -24,6 +27,8 @@ export interface FaultRule {
   /** How many matching requests the rule affects (>= 1). */
   times: number;
   retryAfterSeconds?: number;
+  /** Serve the request, then answer `status` instead of its response. */
+  lostResponse?: boolean;
 }
 
 /** A rule as listed: its id and how many matches it has left. */
@@ -34,6 +39,7 @@ export interface FaultRuleState {
   status?: number;
   hangMs?: number;
   retryAfterSeconds?: number;
+  lostResponse?: boolean;
   remaining: number;
 }
 
@@ -64,8 +70,10 @@ export const faultRuleSchema = z
     hangMs: z.number().int().min(0).max(600_000).optional(),
     times: z.number().int().min(1),
     retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
+    lostResponse: z.boolean().optional(),
   })
-  .refine((r) => r.status !== undefined || r.hangMs !== undefined, { message: 'a rule needs status, hangMs or both' });
+  .refine((r) => r.status !== undefined || r.hangMs !== undefined, { message: 'a rule needs status, hangMs or both' })
+  .refine((r) => !r.lostResponse || r.status !== undefined, { message: 'lostResponse needs the status the client sees' });
 
 interface ActiveRule {
   id: number;
@@ -76,6 +84,7 @@ interface ActiveRule {
   status?: 429 | 500 | 503 | 504;
   hangMs?: number;
   retryAfterSeconds?: number;
+  lostResponse?: boolean;
   remaining: number;
 }
 
@@ -121,6 +130,7 @@ export class FaultEngine implements FaultControl {
       ...(r.status === undefined ? {} : { status: r.status }),
       ...(r.hangMs === undefined ? {} : { hangMs: r.hangMs }),
       ...(r.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: r.retryAfterSeconds }),
+      ...(r.lostResponse ? { lostResponse: true } : {}),
     });
     return id;
   }
@@ -139,21 +149,23 @@ export class FaultEngine implements FaultControl {
       ...(r.status === undefined ? {} : { status: r.status }),
       ...(r.hangMs === undefined ? {} : { hangMs: r.hangMs }),
       ...(r.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: r.retryAfterSeconds }),
+      ...(r.lostResponse ? { lostResponse: true } : {}),
     }));
   }
 
   /** The first rule matching this request, consuming one of its `times`; undefined when none. */
-  take(method: string, path: string): Pick<ActiveRule, 'status' | 'hangMs' | 'retryAfterSeconds'> | undefined {
+  take(method: string, path: string): Pick<ActiveRule, 'status' | 'hangMs' | 'retryAfterSeconds' | 'lostResponse'> | undefined {
     const m = method.toUpperCase();
     const rule = this.active.find((r) => r.remaining > 0 && (r.method === undefined || r.method === m) && r.regex.test(path));
     if (!rule) return undefined;
     rule.remaining -= 1;
     if (rule.remaining === 0) this.active = this.active.filter((r) => r !== rule);
-    const { status, hangMs, retryAfterSeconds } = rule;
+    const { status, hangMs, retryAfterSeconds, lostResponse } = rule;
     return {
       ...(status === undefined ? {} : { status }),
       ...(hangMs === undefined ? {} : { hangMs }),
       ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+      ...(lostResponse ? { lostResponse: true } : {}),
     };
   }
 }

@@ -22,7 +22,7 @@
 import { faultError, type FaultEngine } from './faults';
 import { decodePath, isObject, jsonBody, newRequestId, prop, Router, type SimRequest, type SimResponse } from './http';
 import { expandOccurrences } from './recurrence';
-import { mailboxReachable, newEventId, newICalUId, type Attendee, type ShowAs, type SimUser, type StoredEvent } from './state';
+import { appMailboxAccess, newEventId, newICalUId, type Attendee, type ShowAs, type SimUser, type StoredEvent } from './state';
 import { isoInstant, resolveZone, toDateTimeTimeZone, toEpochMs, type DateTimeTimeZone } from './time';
 import { checkGraphToken, type TokenServiceDeps } from './token-service';
 
@@ -39,6 +39,9 @@ export interface GraphDeps extends TokenServiceDeps {
 
 /** The message Exchange Online returns when an Application Access Policy blocks a mailbox. */
 export const RAOP_MESSAGE = 'Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.';
+
+/** What a mailbox outside the RBAC for Applications management scope answers with (403 `ExtensionError`, as reported for Exchange denials). */
+export const RBAC_SCOPE_MESSAGE = 'Operation: Read; Exception: [Status Code: Forbidden; Reason: Access to OData is disabled.]';
 
 const CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 const PERM = {
@@ -82,6 +85,7 @@ export class GraphService {
     r.on('GET', /^\/users$/i, (req, _p, c) => this.listUsers(req, c));
     r.on('GET', new RegExp(`^/users/${U}$`, 'i'), (req, p, c) => this.getUser(req, p.user as string, c));
     r.on('GET', /^\/me$/i, (req, _p, c) => this.getUser(req, 'me', c));
+    r.on('GET', /^\/organization$/i, (req, _p, c) => this.organization(req, c));
     r.on('GET', new RegExp(`^/(?:users/${U}|me)/mailboxSettings(?:/(?<part>[A-Za-z]+))?$`, 'i'), (req, p, c) =>
       this.mailboxSettings(req, p.user ?? 'me', p.part, c),
     );
@@ -139,13 +143,19 @@ export class GraphService {
   private async dispatch(req: SimRequest, sub: { auth: Auth } | undefined, ids: Omit<Call, 'auth'>): Promise<SimResponse> {
     const fault = this.deps.faults.take(req.method, req.path);
     if (fault?.hangMs) await this.deps.sleep(fault.hangMs);
-    if (fault?.status) {
-      const { code, message } = faultError(fault.status);
-      const headers: Record<string, string> =
-        fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
-      throw new GraphFailure(fault.status, code, message, headers);
+    const failure = fault?.status ? faultFailure(fault.status, fault.retryAfterSeconds) : undefined;
+    if (failure && !fault?.lostResponse) throw failure;
+    if (!failure) return this.serve(req, sub, ids);
+    // A lost response: the request takes effect (or fails) as usual; the client only sees the injected failure.
+    try {
+      await this.serve(req, sub, ids);
+    } catch (e) {
+      if (!(e instanceof GraphFailure)) throw e;
     }
+    throw failure;
+  }
 
+  private async serve(req: SimRequest, sub: { auth: Auth } | undefined, ids: Omit<Call, 'auth'>): Promise<SimResponse> {
     const rel = req.path.replace(/^\/v1\.0/i, '') || '/';
     if (/^\/\$batch$/i.test(rel)) {
       if (sub) throw new GraphFailure(400, 'BadRequest', 'A batch request cannot contain another batch request.');
@@ -202,6 +212,32 @@ export class GraphService {
     return c.auth.user;
   }
 
+  /**
+   * `GET /organization`: the tenant, for Organization.Read.All / Directory.Read.All (Convene asks for neither).
+   * @see https://learn.microsoft.com/graph/api/organization-get
+   */
+  private organization(req: SimRequest, c: Call): SimResponse {
+    const allowed = ['Organization.Read.All', 'Organization.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
+    if (!c.auth.permissions.some((p) => allowed.includes(p)))
+      throw new GraphFailure(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+    const t = c.auth.tenant;
+    const org: Record<string, unknown> = {
+      id: t.id,
+      displayName: t.displayName,
+      tenantType: 'AAD',
+      verifiedDomains: [
+        { capabilities: 'Email, OfficeCommunicationsOnline', isDefault: true, isInitial: false, name: t.domain, type: 'Managed' },
+      ],
+    };
+    const select = req.query
+      .get('$select')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const value = select?.length ? Object.fromEntries(Object.entries(org).filter(([k]) => k === 'id' || select.includes(k))) : org;
+    return { status: 200, body: { '@odata.context': `${this.deps.url()}/v1.0/$metadata#organization`, value: [value] } };
+  }
+
   private getUser(req: SimRequest, key: string, c: Call): SimResponse {
     this.requireDirectory(c);
     const user = this.directoryUser(c, key);
@@ -246,13 +282,20 @@ export class GraphService {
    * app-only access, then holds one of its concurrency slots while `fn` runs (latency included).
    */
   private async withMailbox<T>(c: Call, key: string, permissions: string[], fn: (user: SimUser) => T): Promise<T> {
-    if (!c.auth.permissions.some((p) => permissions.includes(p)))
+    // RBAC for Applications can grant the permission for scoped mailboxes without an Entra grant.
+    const rbacMayGrant = c.auth.appOnly && (c.auth.tenant.rbacScope?.permissions.some((p) => permissions.includes(p)) ?? false);
+    if (!rbacMayGrant && !c.auth.permissions.some((p) => permissions.includes(p)))
       throw new GraphFailure(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
     const user = key.toLowerCase() === 'me' ? this.me(c) : this.deps.world.findUser(c.auth.tenant, key, { bySmtp: true });
     if (!user) throw new GraphFailure(404, 'ErrorInvalidUser', `The requested user '${key}' is invalid.`);
     if (!user.mailboxEnabled)
       throw new GraphFailure(404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
-    if (c.auth.appOnly && !mailboxReachable(c.auth.tenant, user)) throw new GraphFailure(403, 'ErrorAccessDenied', RAOP_MESSAGE);
+    if (c.auth.appOnly) {
+      const access = appMailboxAccess(c.auth.tenant, user, c.auth.permissions, permissions);
+      if (access === 'policy') throw new GraphFailure(403, 'ErrorAccessDenied', RAOP_MESSAGE);
+      if (access === 'scope') throw new GraphFailure(403, 'ExtensionError', RBAC_SCOPE_MESSAGE);
+      if (access === 'denied') throw new GraphFailure(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+    }
     if (!c.auth.appOnly && c.auth.user?.id !== user.id)
       throw new GraphFailure(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
 
@@ -345,7 +388,7 @@ export class GraphService {
         scheduleId: address,
         error: { message: `The mailbox of ${address} is not hosted in Exchange Online.`, responseCode: 'ErrorMailRecipientNotFound' },
       };
-    if (c.auth.appOnly && !mailboxReachable(c.auth.tenant, user))
+    if (c.auth.appOnly && appMailboxAccess(c.auth.tenant, user, c.auth.permissions, PERM.calendarRead) !== 'ok')
       return { scheduleId: address, error: { message: RAOP_MESSAGE, responseCode: 'ErrorAccessDenied' } };
 
     const items = scheduleItems(user, startMs, endMs);
@@ -377,12 +420,18 @@ export class GraphService {
       const top = topText === null ? Infinity : Number(topText);
       if (topText !== null && (!Number.isInteger(top) || top < 1 || top > 1000))
         throw new GraphFailure(400, 'ErrorInvalidUrlQuery', `The value of $top must be between 1 and 1000, got '${topText}'.`);
-      const events = [...user.events].sort((a, b) => toEpochMs(a.start) - toEpochMs(b.start)).slice(0, top);
+      const filterText = req.query.get('$filter');
+      const filter = filterText === null ? () => true : parseEventFilter(filterText);
+      const expand = parseExtendedPropertyExpand(req);
+      const events = [...user.events]
+        .filter(filter)
+        .sort((a, b) => toEpochMs(a.start) - toEpochMs(b.start))
+        .slice(0, top);
       return {
         status: 200,
         body: {
           '@odata.context': `${this.deps.url()}/v1.0/$metadata#users('${encodeURIComponent(user.id)}')/events`,
-          value: events.map((e) => pick(this.eventJson(e, outZone), select, { keepId: true })),
+          value: events.map((e) => ({ ...pick(this.eventJson(e, outZone), select, { keepId: true }), ...expand(e) })),
         },
       };
     });
@@ -393,9 +442,11 @@ export class GraphService {
       const event = user.events.find((e) => e.id === eventId);
       if (!event) throw new GraphFailure(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
       const select = parseSelect(req, EVENT_PROPERTIES, 'microsoft.graph.event');
+      const expand = parseExtendedPropertyExpand(req);
       const body = {
         '@odata.context': `${this.deps.url()}/v1.0/$metadata#users('${encodeURIComponent(user.id)}')/events/$entity`,
         ...pick(this.eventJson(event, preferredZone(req)), select, { keepId: true }),
+        ...expand(event),
       };
       return { status: 200, body };
     });
@@ -409,8 +460,16 @@ export class GraphService {
       if (transactionId) {
         const priorId = organizer.transactions.get(transactionId);
         const prior = priorId ? organizer.events.find((e) => e.id === priorId) : undefined;
-        if (prior) return { status: 201, body: { '@odata.context': context, ...this.eventJson(prior, null) } };
+        // Exchange refuses a transactionId an earlier create of this organizer used, rather than
+        // echoing the first event; the client must find that event itself.
+        if (prior)
+          throw new GraphFailure(
+            400,
+            'ErrorDuplicateTransactionId',
+            "Your request can't be completed. The TransactionId specified in the request has already been used to create a different event.",
+          );
       }
+      const extendedProperties = singleValueExtendedProperties(body);
       const start = eventTime(body, 'start');
       const end = eventTime(body, 'end');
       if (toEpochMs(end) < toEpochMs(start))
@@ -472,6 +531,7 @@ export class GraphService {
         createdMs: nowMs,
         lastModifiedMs: nowMs,
         extra: {},
+        ...(extendedProperties.length > 0 ? { singleValueExtendedProperties: extendedProperties } : {}),
       };
       organizer.events.push(event);
       if (transactionId) organizer.transactions.set(transactionId, id);
@@ -490,6 +550,7 @@ export class GraphService {
           isOrganizer: false,
           responseStatus: { response: 'none', time: '0001-01-01T00:00:00Z' },
           transactionId: null,
+          singleValueExtendedProperties: [],
           attendees: event.attendees.map((x) => ({ ...x, status: { ...x.status }, emailAddress: { ...x.emailAddress } })),
         });
       }
@@ -671,6 +732,12 @@ export class GraphService {
 
 // --------------------------------------------------------------------------------------------
 // Helpers
+
+function faultFailure(status: 429 | 500 | 503 | 504, retryAfterSeconds: number | undefined): GraphFailure {
+  const { code, message } = faultError(status);
+  const headers: Record<string, string> = retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) };
+  return new GraphFailure(status, code, message, headers);
+}
 
 const AVAILABILITY_CODE: Readonly<Record<ShowAs, number>> = {
   free: 0,
@@ -939,6 +1006,75 @@ function normalizeWallTime(v: DateTimeTimeZone): string {
 
 function isShowAs(v: unknown): v is ShowAs {
   return typeof v === 'string' && ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown'].includes(v);
+}
+
+// --------------------------------------------------------------------------------------------
+// Single-value extended properties on events: set at create, `$filter=singleValueExtendedProperties/Any(...)`
+// and `$expand=singleValueExtendedProperties($filter=id eq '...')`.
+// @see https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-post-singlevalueextendedproperties
+// @see https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get
+
+/**
+ * An extended property id in one of the documented forms (`{type} {guid} Name {name}`,
+ * `{type} {guid} Id {id}`, `{type} {proptag}`), as a key that compares the type, GUID and tag
+ * case-insensitively and the name case-sensitively (as Exchange does); null when malformed.
+ */
+function extendedPropertyKey(id: string): string | null {
+  const named = /^(\w+)\s+\{([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}\s+(Name|Id)\s+(\S.*)$/i.exec(id.trim());
+  if (named) {
+    const [, type, guid, kind, name] = named as unknown as [string, string, string, string, string];
+    return `${type.toLowerCase()} {${guid.toLowerCase()}} ${kind.toLowerCase()} ${kind.toLowerCase() === 'id' ? name.toLowerCase() : name}`;
+  }
+  const tagged = /^(\w+)\s+(0x[0-9a-f]{4,8})$/i.exec(id.trim());
+  return tagged ? `${(tagged[1] as string).toLowerCase()} ${(tagged[2] as string).toLowerCase()}` : null;
+}
+
+/** The `singleValueExtendedProperties` of an event create body, validated. */
+function singleValueExtendedProperties(body: Record<string, unknown>): Array<{ id: string; value: string }> {
+  const raw = body.singleValueExtendedProperties;
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw new GraphFailure(400, 'BadRequest', "The property 'singleValueExtendedProperties' must be an array.");
+  return raw.map((p) => {
+    if (!isObject(p) || typeof p.id !== 'string' || typeof p.value !== 'string' || extendedPropertyKey(p.id) === null)
+      throw new GraphFailure(
+        400,
+        'ErrorInvalidProperty',
+        'The extended property id is not in a supported format ({type} {guid} Name {name}, {type} {guid} Id {id} or {type} {proptag}) or its value is not a string.',
+      );
+    return { id: p.id, value: p.value };
+  });
+}
+
+function odataLiteral(quoted: string): string {
+  return quoted.slice(1, -1).replace(/''/g, "'");
+}
+
+/**
+ * The events `$filter` the simulator supports: `singleValueExtendedProperties/Any(ep: ep/id eq '<id>' and ep/value eq '<value>')`
+ * (value compared case-insensitively, as Graph documents). Anything else is refused (400), never ignored.
+ */
+function parseEventFilter(text: string): (e: StoredEvent) => boolean {
+  const m =
+    /^\s*singleValueExtendedProperties\/any\(\s*(\w+)\s*:\s*\1\/id\s+eq\s+('(?:[^']|'')*')\s+and\s+\1\/value\s+eq\s+('(?:[^']|'')*')\s*\)\s*$/i.exec(
+      text,
+    );
+  const key = m ? extendedPropertyKey(odataLiteral(m[2] as string)) : null;
+  if (!m || key === null)
+    throw new GraphFailure(400, 'ErrorInvalidUrlQueryFilter', `The simulator does not support this events $filter: '${text}'.`);
+  const value = odataLiteral(m[3] as string).toLowerCase();
+  return (e) => (e.singleValueExtendedProperties ?? []).some((p) => extendedPropertyKey(p.id) === key && p.value.toLowerCase() === value);
+}
+
+/** `$expand=singleValueExtendedProperties($filter=id eq '<id>')`: adds the matching properties to an event. */
+function parseExtendedPropertyExpand(req: SimRequest): (e: StoredEvent) => Record<string, unknown> {
+  const text = req.query.get('$expand');
+  if (text === null) return () => ({});
+  const m = /^\s*singleValueExtendedProperties\(\s*\$filter\s*=\s*id\s+eq\s+('(?:[^']|'')*')\s*\)\s*$/i.exec(text);
+  const key = m ? extendedPropertyKey(odataLiteral(m[1] as string)) : null;
+  if (!m || key === null) throw new GraphFailure(400, 'BadRequest', `The simulator does not support this events $expand: '${text}'.`);
+  return (e) => ({
+    singleValueExtendedProperties: (e.singleValueExtendedProperties ?? []).filter((p) => extendedPropertyKey(p.id) === key),
+  });
 }
 
 // --------------------------------------------------------------------------------------------

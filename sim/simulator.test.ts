@@ -642,7 +642,7 @@ describe('simulator over Northwind (sim/seeds/example.json)', () => {
       expect((await client.request('GET', '/_sim/meetup-join/x')).status).toBe(200);
 
       const again = await graph<Json>('POST', '/users/alice@northwind.example/events', { body: { ...invite, subject: 'changed' } });
-      expect([again.status, again.body.id, again.body.subject]).toEqual([201, event.id, 'Interview: Jordan Candidate']);
+      expect([again.status, again.body.error.code]).toEqual([400, 'ErrorDuplicateTransactionId']);
       const aliceEvents = (await client.request<Json>('GET', '/_sim/users/alice@northwind.example/events')).body.value as Json[];
       expect(aliceEvents.filter((e) => e.transactionId === 'convene-interview-0001')).toHaveLength(1);
 
@@ -688,6 +688,54 @@ describe('simulator over Northwind (sim/seeds/example.json)', () => {
         ),
       ).toBe(false);
       expect((await graph('POST', `/users/alice@northwind.example/events/${event.id}/cancel`, { body: {} })).status).toBe(404);
+    });
+
+    test('single-value extended properties: stored on the organizer event, found by $filter, shown by $expand', async () => {
+      const prop = 'String {ee4eaf45-76eb-4bd5-9c5f-bdfc49a586c7} Name ConveneTransactionId';
+      const created = await graph<Json>('POST', '/users/alice@northwind.example/events', {
+        body: { ...invite, transactionId: 'xp-1', singleValueExtendedProperties: [{ id: prop, value: 'XP-1-value' }] },
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).not.toHaveProperty('singleValueExtendedProperties');
+      const find = (id: string, value: string, user = 'alice') =>
+        graph<Json>(
+          'GET',
+          `/users/${user}@northwind.example/events?$filter=${encodeURIComponent(`singleValueExtendedProperties/Any(ep: ep/id eq '${id}' and ep/value eq '${value}')`)}&$select=id,transactionId`,
+        );
+      const hit = await find(prop, 'xp-1-VALUE');
+      expect(hit.body.value).toEqual([expect.objectContaining({ id: created.body.id, transactionId: 'xp-1' })]);
+      // The property name is case-sensitive; attendee copies do not carry the property.
+      expect((await find(prop.replace('ConveneTransactionId', 'convenetransactionid'), 'xp-1-value')).body.value).toEqual([]);
+      expect((await find(prop, 'xp-1-value', 'ben')).body.value).toEqual([]);
+      const expanded = await graph<Json>(
+        'GET',
+        `/users/alice@northwind.example/events/${created.body.id}?$expand=${encodeURIComponent(`singleValueExtendedProperties($filter=id eq '${prop}')`)}`,
+      );
+      expect(expanded.body.singleValueExtendedProperties).toEqual([{ id: prop, value: 'XP-1-value' }]);
+      const unsupported = await graph<Json>('GET', `/users/alice@northwind.example/events?$filter=${encodeURIComponent("subject eq 'x'")}`);
+      expect(unsupported.status).toBe(400);
+      const malformed = await graph<Json>('POST', '/users/alice@northwind.example/events', {
+        body: { ...invite, transactionId: 'xp-2', singleValueExtendedProperties: [{ id: 'ConveneTransactionId', value: 'x' }] },
+      });
+      expect(malformed.status).toBe(400);
+      await graph('POST', `/users/alice@northwind.example/events/${created.body.id}/cancel`, { body: {} });
+    });
+
+    test('a lost response: the create takes effect, the client sees the injected 504', async () => {
+      sim.faults.add({ method: 'POST', pathPattern: '/events$', status: 504, times: 1, lostResponse: true });
+      try {
+        const lost = await graph<Json>('POST', '/users/alice@northwind.example/events', { body: { ...invite, transactionId: 'lost-1' } });
+        expect([lost.status, lost.body.error.code]).toEqual([504, 'GatewayTimeout']);
+        const calendar = (await client.request<Json>('GET', '/_sim/users/alice@northwind.example/events')).body.value as Json[];
+        const made = calendar.filter((e) => e.transactionId === 'lost-1');
+        expect(made).toHaveLength(1);
+        const retry = await graph<Json>('POST', '/users/alice@northwind.example/events', { body: { ...invite, transactionId: 'lost-1' } });
+        expect([retry.status, retry.body.error.code]).toEqual([400, 'ErrorDuplicateTransactionId']);
+        await graph('POST', `/users/alice@northwind.example/events/${made[0]!.id}/cancel`, { body: {} });
+      } finally {
+        sim.faults.clear();
+      }
+      expect(() => sim.faults.add({ pathPattern: '/events$', times: 1, hangMs: 1, lostResponse: true })).toThrow(/lostResponse/);
     });
 
     test('invalid events are refused: no start, unknown zone; blocked organizer', async () => {

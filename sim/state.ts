@@ -53,6 +53,11 @@ export interface StoredEvent {
   lastModifiedMs: number;
   /** Graph properties of a seeded event the simulator does not interpret, passed through. */
   extra: Record<string, unknown>;
+  /**
+   * Single-value extended properties set at create (`singleValueExtendedProperties` in the POST
+   * body); returned only through `$expand`, found through `$filter` as Graph does. Organizer's copy only.
+   */
+  singleValueExtendedProperties?: Array<{ id: string; value: string }>;
 }
 
 /** A user of a tenant. */
@@ -88,8 +93,14 @@ export interface SimTenant {
   consentGranted: boolean;
   roles: string[];
   accessPolicy: { accessRight: 'RestrictAccess' | 'DenyAccess'; members: string[] } | null;
+  /** What the admin consent page does (seed `consent.page`): `ask`, `approve`, `decline` or an `AADSTS<n>` error. */
+  consentPage: string;
+  /** RBAC for Applications (seed `rbacScope`): Graph permissions granted by Exchange role assignments, only for `members`. */
+  rbacScope: { members: string[]; permissions: string[] } | null;
   /** Object id of Convene's service principal in this tenant (the app token's `oid`). */
   servicePrincipalId: string;
+  /** The tenant's own app registrations (seed `appRegistrations`), usable instead of Convene's app. */
+  appRegistrations: Array<{ clientId: string; clientSecret: string }>;
   users: SimUser[];
 }
 
@@ -135,6 +146,35 @@ export class SimWorld {
   }
 }
 
+/** Whether the tenant's RBAC for Applications scope holds this mailbox. */
+export function inRbacScope(tenant: SimTenant, user: SimUser): boolean {
+  if (!tenant.rbacScope) return false;
+  const keys = new Set([user.id, user.userPrincipalName.toLowerCase(), ...(user.mail ? [user.mail.toLowerCase()] : [])]);
+  return tenant.rbacScope.members.some((m) => keys.has(m.toLowerCase()));
+}
+
+/**
+ * App-only access to a mailbox, as Exchange Online decides it: the Entra grant (the token's
+ * `roles`) filtered by the Application Access Policy, plus (additively) the RBAC for Applications
+ * role assignments inside their management scope.
+ * @returns `ok`, `policy` (the Entra grant exists but the access policy excludes the mailbox),
+ *   `scope` (only RBAC could grant it, and the mailbox is outside its scope) or `denied` (no grant at all)
+ * @see https://learn.microsoft.com/exchange/permissions-exo/application-rbac
+ */
+export function appMailboxAccess(
+  tenant: SimTenant,
+  user: SimUser,
+  tokenPermissions: readonly string[],
+  needed: readonly string[],
+): 'ok' | 'policy' | 'scope' | 'denied' {
+  const entra = tokenPermissions.some((p) => needed.includes(p));
+  if (entra && mailboxReachable(tenant, user)) return 'ok';
+  const rbac = tenant.rbacScope?.permissions.some((p) => needed.includes(p)) ?? false;
+  if (rbac && inRbacScope(tenant, user)) return 'ok';
+  if (entra) return 'policy';
+  return rbac ? 'scope' : 'denied';
+}
+
 /** Whether the tenant's Application Access Policy lets app-only tokens reach this mailbox. */
 export function mailboxReachable(tenant: SimTenant, user: SimUser): boolean {
   const policy = tenant.accessPolicy;
@@ -171,7 +211,18 @@ function buildTenant(seed: ParsedSeedTenant, nowMs: number): SimTenant {
     consentGranted: seed.consent?.granted ?? true,
     roles: [...(seed.consent?.roles ?? DEFAULT_ROLES)],
     accessPolicy: seed.accessPolicy ? { accessRight: seed.accessPolicy.accessRight, members: [...seed.accessPolicy.members] } : null,
+    consentPage: seed.consent?.page ?? 'ask',
+    rbacScope: seed.rbacScope
+      ? {
+          members: [...seed.rbacScope.members],
+          // "Application Calendars.ReadWrite" grants what the Graph permission "Calendars.ReadWrite" would.
+          permissions: (seed.rbacScope.roles ?? ['Application Calendars.ReadWrite', 'Application MailboxSettings.Read']).map((r) =>
+            r.replace(/^Application /, ''),
+          ),
+        }
+      : null,
     servicePrincipalId: guidFrom(`sp:${tenantId}`),
+    appRegistrations: (seed.appRegistrations ?? []).map((a) => ({ clientId: a.clientId.toLowerCase(), clientSecret: a.clientSecret })),
     users: [],
   };
   for (const u of seed.users) {

@@ -6,7 +6,7 @@
  * Speed: WHATWG `fetch` costs two to three times the CPU of undici's dispatcher API per call
  * (measured on loopback TLS with a 28 KB getSchedule-sized answer: ~650-800 µs against ~210-300
  * µs): web streams for both bodies, the request body written as an async iterable, a `Response`
- * whose `text()` reads through a web stream. Every availability request makes two Graph calls,
+ * whose `text()` reads through a web stream. Every availability request makes a Graph call,
  * so {@link createFetch} answers what Convene sends (GET/POST with a string or byte body) with
  * `Dispatcher.dispatch`, collects the body chunks as they arrive and returns a {@link Response}
  * subclass that reads from them. Anything else goes to undici's `fetch` on the same keep-alive

@@ -81,6 +81,11 @@ export const AvailabilityRequest = z.strictObject({
   /** Whether tentative events block a slot (default true, as DESIGN.md says). */
   tentativeBlocks: z.boolean().default(true),
   candidate: CandidatePreferences.optional(),
+  /**
+   * At most this many interviews per panelist per local day (the panelist's mailbox zone),
+   * counting the interviews Convene itself booked with them (any organizer of the tenant).
+   */
+  maxInterviewsPerDay: z.int().min(1).max(24).optional(),
 });
 export type AvailabilityRequest = z.infer<typeof AvailabilityRequest>;
 export type AvailabilityRequestInput = z.input<typeof AvailabilityRequest>;
@@ -145,7 +150,8 @@ export type CreateInterviewRequestInput = z.input<typeof CreateInterviewRequest>
 /** The `Idempotency-Key` header value. */
 export const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key must be 1..255 visible ASCII characters');
 
-export const InterviewStatus = z.enum(['pending', 'scheduled', 'cancelled', 'declined', 'moved', 'failed']);
+/** `archived`: the organizer left the tenant; Convene no longer acts on the interview (daily user-archive job). */
+export const InterviewStatus = z.enum(['pending', 'scheduled', 'cancelled', 'declined', 'moved', 'failed', 'archived']);
 export type InterviewStatus = z.infer<typeof InterviewStatus>;
 
 export const Channel = z.enum(['addin', 'bot', 'api', 'cli']);

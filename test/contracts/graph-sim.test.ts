@@ -28,6 +28,7 @@ import addFormats from 'ajv-formats';
 import { createSimClient, type SimClient } from '../../sim/client';
 import { loadSeedFiles } from '../../sim/seed';
 import { startSimulator, type Simulator } from '../../sim/server';
+import { eventBody as conveneEventBody, transactionPropertyId } from '../../src/server/calendar/graph/graph-provider';
 
 const CONTRACT = resolve(__dirname, '../../../shared/contracts/graph/msgraph-v1.0-subset.openapi.json');
 const present = existsSync(CONTRACT);
@@ -151,6 +152,7 @@ describeIf('Graph requests and simulator responses follow the Graph OpenAPI desc
     isOnlineMeeting: true,
     onlineMeetingProvider: 'teamsForBusiness',
     transactionId: 'convene-contract-0001',
+    singleValueExtendedProperties: [{ id: transactionPropertyId, value: 'convene-contract-0001' }],
   };
 
   test('the contract catches a wrong payload (so a pass means something)', () => {
@@ -211,6 +213,39 @@ describeIf('Graph requests and simulator responses follow the Graph OpenAPI desc
     );
     const cancelled = await graph('POST', `/users/alice@northwind.example/events/${created.body.id}/cancel`, cancelBody);
     expect(cancelled.status).toBe(202);
+  });
+
+  test("Convene's own event body, a repeated transactionId (400 ErrorDuplicateTransactionId) and the extended-property lookup", async () => {
+    const body = conveneEventBody({
+      subject: 'Interview: Contract',
+      bodyHtml: '<p>x</p>',
+      startMs: Date.parse('2026-11-26T17:00:00Z'),
+      endMs: Date.parse('2026-11-26T18:00:00Z'),
+      timeZone: 'America/Los_Angeles',
+      attendees: [{ email: 'ben@northwind.example', name: 'Ben Rao' }],
+      teamsMeeting: true,
+      transactionId: 'convene-contract-0002',
+    });
+    expectValid('post', '/users/{user-id}/events', 'request', body);
+    const created = await graph('POST', '/users/alice@northwind.example/events', body);
+    expect(created.status).toBe(201);
+    const repeated = await graph('POST', '/users/alice@northwind.example/events', body);
+    expect([repeated.status, repeated.body.error.code]).toEqual([400, 'ErrorDuplicateTransactionId']);
+    expectValid('post', '/users/{user-id}/events', 'default', repeated.body);
+    const filter = `singleValueExtendedProperties/Any(ep: ep/id eq '${transactionPropertyId}' and ep/value eq 'convene-contract-0002')`;
+    const found = await graph(
+      'GET',
+      `/users/alice@northwind.example/events?$filter=${encodeURIComponent(filter)}&$select=id,iCalUId,webLink,onlineMeeting,transactionId&$top=5`,
+    );
+    expect(found.body.value.map((e: Json) => e.id)).toEqual([created.body.id]);
+    expectValid('get', '/users/{user-id}/events', '2XX', found.body);
+    const expanded = await graph(
+      'GET',
+      `/users/alice@northwind.example/events/${created.body.id}?$expand=${encodeURIComponent(`singleValueExtendedProperties($filter=id eq '${transactionPropertyId}')`)}`,
+    );
+    expectValid('get', '/users/{user-id}/events/{event-id}', '2XX', expanded.body);
+    expect(expanded.body.singleValueExtendedProperties).toEqual([{ id: transactionPropertyId, value: 'convene-contract-0002' }]);
+    await graph('POST', `/users/alice@northwind.example/events/${created.body.id}/cancel`, {});
   });
 
   test('error responses (401, 403 access policy, 404, 400) are Graph OData errors', async () => {
@@ -288,6 +323,30 @@ describeIf('Graph requests and simulator responses follow the Graph OpenAPI desc
       expectValid('get', '/users/{user-id}/mailboxSettings', sub.status < 300 ? '2XX' : 'default', sub.body);
     }
     expect(statuses).toEqual([200, 200, 429, 403]);
+  });
+
+  test('$batch with getSchedule as a POST sub-request (how Convene reads a panel in one request): request and sub-response', async () => {
+    const sub = {
+      id: '1',
+      method: 'POST',
+      url: '/users/alice@northwind.example/calendar/getSchedule',
+      headers: { 'Content-Type': 'application/json', Prefer: 'outlook.timezone="UTC"' },
+      body: getScheduleBody,
+    };
+    expectValid(
+      'post',
+      '/users/{user-id}/calendar/getSchedule',
+      'request',
+      toMetadataCase('post', '/users/{user-id}/calendar/getSchedule', sub.body),
+    );
+    const res = await graph('POST', '/$batch', {
+      requests: [sub, { id: '2', method: 'GET', url: '/users/ben@northwind.example/mailboxSettings' }],
+    });
+    const [schedule, settings] = ['1', '2'].map((id) => (res.body.responses as Json[]).find((r) => r.id === id)!);
+    expect([schedule!.status, settings!.status]).toEqual([200, 200]);
+    expect(schedule!.body.value.map((v: Json) => v.scheduleId)).toEqual(getScheduleBody.schedules);
+    expectValid('post', '/users/{user-id}/calendar/getSchedule', '2XX', schedule!.body);
+    expectValid('get', '/users/{user-id}/mailboxSettings', '2XX', settings!.body);
   });
 
   test('the demo tenant (custom working-hours zone, OOF auto-replies, all-day, private and workingElsewhere items) validates too', async () => {

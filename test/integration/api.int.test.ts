@@ -73,11 +73,11 @@ describe('POST /api/availability', () => {
     expect(tuesday[0].local.candidate).toMatch(/T22:00:00\+09:00$/);
   });
 
-  it('costs one getSchedule and one $batch: one Graph round trip of latency', async () => {
+  it('costs one $batch (getSchedule inside it, next to the mailboxSettings reads): one Graph request', async () => {
     const calls = await graphCallsDuring(() =>
       stack.call('POST', '/api/availability', { token: olivia, body: { panel, durationMinutes: 60, window } }),
     );
-    expect(calls).toBe(2);
+    expect(calls).toBe(1);
   });
 
   it('reports a mailbox the access policy denies as blocked, never as free', async () => {

@@ -367,6 +367,27 @@ function storeCases(engine: Engine): void {
       await expect(list('2026-11-25T00:00:00.000Z')).resolves.toEqual([]);
     });
 
+    it('list the live interviews of any organizer with given panelists, starting in [from, to)', async () => {
+      const tid = freshTid();
+      const at = (h: number) => `2026-11-24T${String(h).padStart(2, '0')}:00:00.000Z`;
+      const a = await store.interviews.create(
+        newInterview({ tid, start: at(9), end: at(10), panel: ['megan@contoso.com'], status: 'scheduled' }),
+      );
+      const b = await store.interviews.create(
+        newInterview({ tid, organizerOid: 'someone-else', start: at(11), end: at(12), panel: ['lee@contoso.com', 'kim@contoso.com'] }),
+      );
+      await store.interviews.create(newInterview({ tid, start: at(13), end: at(14), panel: ['megan@contoso.com'], status: 'cancelled' }));
+      await store.interviews.create(newInterview({ tid, start: at(13), end: at(14), panel: ['nobody@contoso.com'], status: 'scheduled' }));
+      await store.interviews.create(newInterview({ tid: freshTid(), start: at(13), end: at(14), panel: ['megan@contoso.com'] }));
+
+      const ids = (list: { id: string }[]) => list.map((i) => i.id);
+      const list = (mailboxes: string[], from = at(0), to = at(23)) => store.interviews.listForPanel(tid, mailboxes, from, to);
+      expect(ids(await list(['MEGAN@contoso.com', 'kim@contoso.com']))).toEqual([a.interview.id, b.interview.id]);
+      expect(ids(await list(['megan@contoso.com'], at(10)))).toEqual([]);
+      expect(ids(await list(['lee@contoso.com'], at(9), at(11)))).toEqual([]);
+      await expect(list([])).resolves.toEqual([]);
+    });
+
     it('mark an interview scheduled with its Graph event', async () => {
       const { interview } = await store.interviews.create(newInterview({ tid: freshTid() }));
       const event = {

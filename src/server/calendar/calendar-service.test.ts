@@ -13,7 +13,7 @@ import type { CalendarProvider, CreatedEvent, NewEvent } from './provider';
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 const auth: AuthContext = { tid: 't1', oid: 'o1', username: 'org@x.example', name: 'Org', roles: [], exp: 0 };
 
-function fakes(options: { consented?: boolean; organizerTimeZone?: string } = {}) {
+function fakes(options: { consented?: boolean; organizerTimeZone?: string; existingEvents?: Map<string, CreatedEvent> } = {}) {
   const calls: string[] = [];
   const created: NewEvent[] = [];
   const rows = new Map<string, InterviewRecord>();
@@ -46,6 +46,15 @@ function fakes(options: { consented?: boolean; organizerTimeZone?: string } = {}
         attendees: mailboxes.map((m) => ({ mailbox: m, status: 'ok' as const, settings })),
       };
     },
+    async getScheduleAndMailboxSettings(_ctx, oid, schedules) {
+      calls.push('batch');
+      return {
+        organizer: { status: 'ok', user: { id: oid, displayName: 'Org', mail: 'org@x.example', userPrincipalName: 'org@x.example' } },
+        organizerSettings: { mailbox: oid, status: 'ok', settings },
+        attendees: schedules.map((m) => ({ mailbox: m, status: 'ok' as const, settings })),
+        schedules: schedules.map((m) => ({ mailbox: m, status: 'ok' as const, items: [] })),
+      };
+    },
     async getUser() {
       throw new Error('not used');
     },
@@ -56,6 +65,10 @@ function fakes(options: { consented?: boolean; organizerTimeZone?: string } = {}
       calls.push('createEvent');
       created.push(event);
       return { id: `ev-${created.length}`, iCalUId: `ical-${created.length}` };
+    },
+    async findEventByTransactionId(_ctx, _oid, transactionId) {
+      calls.push('findEvent');
+      return options.existingEvents?.get(transactionId) ?? null;
     },
     async cancelEvent() {},
   };
@@ -75,6 +88,9 @@ function fakes(options: { consented?: boolean; organizerTimeZone?: string } = {}
     },
     async listForOrganizer() {
       return [...rows.values()];
+    },
+    async listForPanel(_tid, mailboxes) {
+      return [...rows.values()].filter((r) => r.panel.some((p) => mailboxes.includes(p)));
     },
     async markScheduled(_tid, id, e) {
       const row = { ...(rows.get(id) as InterviewRecord), ...e, status: 'scheduled' as const };
@@ -141,7 +157,21 @@ describe('CalendarService', () => {
     f.calls.length = 0;
     const again = await f.service.bookInterview(auth, booking, 'k2', 'api', 'r');
     expect(again.replayed).toBe(true);
-    expect(f.calls).toEqual(['consent', 'createEvent']);
+    expect(f.calls).toEqual(['consent', 'findEvent', 'createEvent']);
     expect(f.created.map((e) => e.transactionId)).toEqual([row.id, row.id]);
+  });
+
+  it('finishes a pending booking whose invite already exists with that invite, creating nothing', async () => {
+    const existingEvents = new Map<string, CreatedEvent>();
+    const f = fakes({ existingEvents });
+    await f.service.bookInterview(auth, booking, 'k3', 'api', 'r');
+    const row = [...f.rows.values()][0] as InterviewRecord;
+    f.rows.set(row.id, { ...row, status: 'pending', graphEventId: null, iCalUId: null });
+    existingEvents.set(row.transactionId, { id: 'ev-lost-answer', iCalUId: 'ical-lost', joinUrl: 'https://teams.test/j' });
+    f.calls.length = 0;
+    const again = await f.service.bookInterview(auth, booking, 'k3', 'api', 'r');
+    expect(again.interview).toMatchObject({ status: 'scheduled', graphEventId: 'ev-lost-answer', joinUrl: 'https://teams.test/j' });
+    expect(f.calls).toEqual(['consent', 'findEvent']);
+    expect(f.created).toHaveLength(1);
   });
 });

@@ -30,7 +30,7 @@ import { findSlots, tryResolveZone } from '../scheduling';
 import type { AttendeeInput, BusyItem, MailboxSettingsInput } from '../scheduling/types';
 import type { InterviewRecord, InterviewStore } from '../store/types';
 import { parseOrThrow } from '../validation';
-import { KeyedMutex } from './keyed-mutex';
+import { type BookingLock, bookingLockKeys, createInProcessBookingLock } from './booking-lock';
 import type { CalendarProvider, CallContext, DirectoryUser, MailboxSettingsResult, ScheduleResult } from './provider';
 
 /** A booking's outcome. `replayed`: the Idempotency-Key was seen before; nothing new was created. */
@@ -44,7 +44,7 @@ export interface BookingResult {
 export interface CalendarService {
   /**
    * Free slots for a panel (DESIGN.md `POST /api/availability`): getSchedule and mailboxSettings
-   * read concurrently (one Graph round trip), then the pure engine.
+   * read in one `$batch` (one Graph round trip), then the pure engine.
    * @throws ConveneError invalid_request | tenant_not_consented | unauthenticated (user left the tenant) | forbidden | unprocessable | graph_unavailable
    */
   findAvailability(auth: AuthContext, input: AvailabilityRequestInput | unknown, requestId: string): Promise<AvailabilityResponse>;
@@ -77,6 +77,11 @@ export interface CalendarServiceDeps {
   /** Epoch ms. */
   now: () => number;
   newId?: () => string;
+  /**
+   * Serializes bookings that share a panel member or the organizer. Default: in-process (one
+   * server); N instances on one PostgreSQL need `createPostgresBookingLock`.
+   */
+  bookingLock?: BookingLock;
 }
 
 const BLOCKING = new Set(['busy', 'oof', 'unknown']);
@@ -84,7 +89,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Creates the service. */
 export function createCalendarService(deps: CalendarServiceDeps): CalendarService {
-  const bookingLocks = new KeyedMutex();
+  const bookingLock = deps.bookingLock ?? createInProcessBookingLock();
   const newId = deps.newId ?? randomUUID;
 
   async function lock(auth: AuthContext, requestId: string): Promise<CallContext> {
@@ -92,9 +97,13 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
     return { tenantId: auth.tid, actorOid: auth.oid, requestId };
   }
 
-  /** The organizer and everyone's mailbox settings in one `$batch`, checked. */
-  async function organizerAndSettings(ctx: CallContext, auth: AuthContext, mailboxes: string[]) {
-    const r = await deps.provider.getOrganizerAndMailboxSettings(ctx, auth.oid, mailboxes);
+  /**
+   * The panel's free/busy over `[startMs, endMs)`, the organizer and everyone's mailbox settings,
+   * in one `$batch` (one Graph round trip), with the organizer checked first: a user who left the
+   * tenant is told so, whatever else failed.
+   */
+  async function panelInputs(ctx: CallContext, auth: AuthContext, panel: string[], startMs: number, endMs: number) {
+    const r = await deps.provider.getScheduleAndMailboxSettings(ctx, auth.oid, panel, startMs, endMs);
     if (r.organizer.status !== 'ok') {
       if (r.organizer.status === 'notFound')
         throw new ConveneError('unauthenticated', 'Your account is no longer in this organization, so Convene no longer acts for it.');
@@ -105,7 +114,7 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
         throw new ConveneError('forbidden', 'Your account has no Exchange Online mailbox, so Convene cannot schedule for you.');
       throw mailboxRefused(r.organizerSettings.reason);
     }
-    return { organizer: r.organizer.user, organizerSettings: r.organizerSettings.settings, attendees: r.attendees };
+    return { organizer: r.organizer.user, organizerSettings: r.organizerSettings.settings, attendees: r.attendees, schedules: r.schedules };
   }
 
   function toEngineAttendee(
@@ -124,6 +133,25 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
     if (!settings) return { email, status: 'error', reason: 'Microsoft Graph did not return the mailbox settings.' };
     if (settings.status !== 'ok') return { email, status: settings.status, reason: settings.reason };
     return { email, status: 'ok', mailboxSettings: settings.settings, busy: schedule.items };
+  }
+
+  /**
+   * Adds to each readable attendee the starts of the interviews Convene booked with them (from its
+   * own store: never calendar data) on the local days the window touches (±14 h covers every zone).
+   */
+  async function addBookedInterviews(tid: string, attendees: AttendeeInput[], startMs: number, endMs: number): Promise<void> {
+    const margin = 14 * 3_600_000;
+    const rows = await deps.interviews.listForPanel(
+      tid,
+      attendees.map((a) => a.email.toLowerCase()),
+      new Date(startMs - margin).toISOString(),
+      new Date(endMs + margin).toISOString(),
+    );
+    for (const a of attendees) {
+      if (a.status !== 'ok') continue;
+      const email = a.email.toLowerCase();
+      a.interviewStartsMs = rows.filter((r) => r.panel.includes(email)).map((r) => Date.parse(r.start));
+    }
   }
 
   function toInterview(r: InterviewRecord): Interview {
@@ -176,6 +204,21 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
     });
   }
 
+  /**
+   * Finishes a booking left `pending` (its create failed, or reached Graph and the answer was
+   * lost): first looks for the invite stamped with its transactionId, and creates it (with the
+   * same transactionId) only when there is none. Either way exactly one invite.
+   */
+  async function finishPending(ctx: CallContext, auth: AuthContext, record: InterviewRecord, teamsMeeting: boolean) {
+    const existing = await deps.provider.findEventByTransactionId(ctx, auth.oid, record.transactionId);
+    if (!existing) return createInGraph(ctx, auth, record, teamsMeeting);
+    return deps.interviews.markScheduled(auth.tid, record.id, {
+      graphEventId: existing.id,
+      iCalUId: existing.iCalUId,
+      joinUrl: existing.joinUrl ?? null,
+    });
+  }
+
   return {
     async findAvailability(auth, input, requestId) {
       const request = parseOrThrow(AvailabilityRequest, input);
@@ -183,12 +226,11 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
       const panel = dedupe(request.panel);
       const startMs = Date.parse(request.window.start);
       const endMs = Date.parse(request.window.end);
-      // One Graph round trip of latency: getSchedule and the mailboxSettings batch run concurrently.
-      const [schedules, settings] = await both(
-        deps.provider.getSchedule(ctx, auth.oid, panel, startMs, endMs),
-        organizerAndSettings(ctx, auth, panel),
-      );
+      // One Graph round trip: getSchedule and the mailboxSettings reads in one $batch.
+      const settings = await panelInputs(ctx, auth, panel, startMs, endMs);
+      const schedules = settings.schedules;
       const attendees = panel.map((email, i) => toEngineAttendee(email, schedules[i], settings.attendees[i]));
+      if (request.maxInterviewsPerDay !== undefined) await addBookedInterviews(auth.tid, attendees, startMs, endMs);
       const result = findSlots({
         organizer: { email: settings.organizer.mail, mailboxSettings: settings.organizerSettings },
         attendees,
@@ -200,6 +242,7 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
         maxSlots: request.maxSlots,
         tentativeBlocks: request.tentativeBlocks,
         ...(request.candidate ? { candidate: request.candidate } : {}),
+        ...(request.maxInterviewsPerDay !== undefined ? { maxInterviewsPerDay: request.maxInterviewsPerDay } : {}),
         nowMs: deps.now(),
       });
       return result;
@@ -227,8 +270,8 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
       // Keyed by each panel member and the organizer (by oid and by sign-in name, which is usually
       // the address other bookings put on their panels), not the whole tenant: bookings that share
       // nobody run in parallel, bookings that share anyone run one after the other.
-      const lockKeys = [...panel, auth.oid, auth.username.toLowerCase()].filter(Boolean).map((k) => `${auth.tid}:${k}`);
-      return bookingLocks.runExclusive(lockKeys, async () => {
+      const lockKeys = bookingLockKeys(auth.tid, [...panel, auth.oid, auth.username]);
+      return bookingLock.runExclusive(lockKeys, async () => {
         // A concurrent request with the same key may have finished while we waited.
         const raced = await deps.interviews.findByIdempotencyKey(auth.tid, auth.oid, key);
         if (raced) return replay(raced);
@@ -236,10 +279,8 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
         const bufferMs = request.bufferMinutes * 60_000;
         // The panel's mailbox settings come in the same round trip: a mailbox the access policy
         // blocks shows there even if getSchedule answered for it.
-        const [schedules, who] = await both(
-          deps.provider.getSchedule(ctx, auth.oid, panel, startMs - bufferMs, endMs + bufferMs),
-          organizerAndSettings(ctx, auth, panel),
-        );
+        const who = await panelInputs(ctx, auth, panel, startMs - bufferMs, endMs + bufferMs);
+        const schedules = who.schedules;
         const warnings: AttendeeResult[] = [];
         const taken: string[] = [];
         panel.forEach((email, i) => {
@@ -297,10 +338,10 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
       async function replay(found: InterviewRecord): Promise<BookingResult> {
         if (found.requestHash !== requestHash)
           throw new ConveneError('idempotency_key_reused', 'This Idempotency-Key was already used for a different interview request.');
-        // A booking whose Graph call failed after the row was written: finish it with the same
-        // transactionId, so Graph refuses a second event if the first attempt did reach it.
+        // A booking whose Graph call failed after the row was written: find the invite the first
+        // attempt may have made, else create it with the same transactionId.
         if (found.status === 'pending') {
-          const done = await createInGraph(ctx, auth, found, request.teamsMeeting);
+          const done = await finishPending(ctx, auth, found, request.teamsMeeting);
           return { interview: toInterview(done), replayed: true, warnings: [] };
         }
         return { interview: toInterview(found), replayed: true, warnings: [] };
@@ -337,18 +378,6 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
       return users.map((u) => ({ email: u.mail, displayName: u.displayName }));
     },
   };
-}
-
-/**
- * Awaits free/busy and the organizer lookup together. When both fail, the organizer's failure
- * wins: a user who left the tenant makes getSchedule on their mailbox fail too, and "you are no
- * longer in this organization" is the true reason.
- */
-async function both<A, B>(schedules: Promise<A>, organizer: Promise<B>): Promise<[A, B]> {
-  const [a, b] = await Promise.allSettled([schedules, organizer]);
-  if (b.status === 'rejected') throw b.reason;
-  if (a.status === 'rejected') throw a.reason;
-  return [a.value, b.value];
 }
 
 function blocks(item: BusyItem, tentativeBlocks: boolean): boolean {

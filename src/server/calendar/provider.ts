@@ -56,7 +56,11 @@ export interface NewEvent {
   /** Required attendees: the panel and the candidate. */
   attendees: Array<{ email: string; name?: string }>;
   teamsMeeting: boolean;
-  /** Graph `transactionId`: retries with the same id never create a second event. */
+  /**
+   * Graph `transactionId`: retries with the same id never create a second event. Also stamped on
+   * the event as a single-value extended property, so the event can be found again
+   * ({@link CalendarProvider.findEventByTransactionId}).
+   */
   transactionId: string;
 }
 
@@ -66,6 +70,11 @@ export interface CreatedEvent {
   iCalUId: string;
   webLink?: string;
   joinUrl?: string;
+  /**
+   * True when Graph refused the create as a repeat of an earlier one (`ErrorDuplicateTransactionId`)
+   * and this is the event that earlier create made, found again: nothing new was created.
+   */
+  recovered?: boolean;
 }
 
 /**
@@ -103,6 +112,34 @@ export interface CalendarProvider {
     mailboxes: string[],
   ): Promise<{ organizer: DirectoryUserResult; organizerSettings: MailboxSettingsResult; attendees: MailboxSettingsResult[] }>;
 
+  /**
+   * Everything an availability request or a booking re-check reads, in ONE `$batch`: the
+   * organizer (by object id), its mailbox settings, each mailbox's settings, and getSchedule for
+   * `schedules` over `[startMs, endMs)` as POST sub-requests (chunks of 20 schedules, windows under
+   * 62 days). Beyond 20 sub-requests, envelopes of 20 go out at once: one round trip of latency
+   * and, for a panel of up to 17, one Graph request. More than two getSchedule calls (all on the
+   * organizer's mailbox) would pass Exchange's 4-per-mailbox limit inside a batch: those go out
+   * as separate calls next to it, still concurrently. Results for `mailboxes`/`schedules` are in
+   * their order. When the organizer cannot be read, the schedules are not interpreted (each is an
+   * `error`): the organizer's failure is the one to report.
+   * @throws ConveneError forbidden when Graph refuses getSchedule on the organizer's own mailbox;
+   *   graph_unavailable | graph_error | tenant_not_consented as the other calls
+   * @see https://learn.microsoft.com/graph/json-batching
+   * @see https://learn.microsoft.com/graph/api/calendar-getschedule
+   */
+  getScheduleAndMailboxSettings(
+    ctx: CallContext,
+    organizerOid: string,
+    schedules: string[],
+    startMs: number,
+    endMs: number,
+  ): Promise<{
+    organizer: DirectoryUserResult;
+    organizerSettings: MailboxSettingsResult;
+    attendees: MailboxSettingsResult[];
+    schedules: ScheduleResult[];
+  }>;
+
   /** `GET /users/{idOrUpn}`. @see https://learn.microsoft.com/graph/api/user-get */
   getUser(ctx: CallContext, idOrUpn: string): Promise<DirectoryUserResult>;
 
@@ -118,6 +155,15 @@ export interface CalendarProvider {
    * @see https://learn.microsoft.com/graph/api/user-post-events
    */
   createEvent(ctx: CallContext, organizerOid: string, event: NewEvent): Promise<CreatedEvent>;
+
+  /**
+   * The event `createEvent` made in this organizer's calendar for `transactionId`, or null when
+   * there is none: for a booking whose create may have reached Graph although its answer was
+   * lost. Found through the single-value extended property `createEvent` stamps on every invite
+   * (`GET /users/{organizerOid}/events?$filter=singleValueExtendedProperties/Any(...)`).
+   * @see https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get
+   */
+  findEventByTransactionId(ctx: CallContext, organizerOid: string, transactionId: string): Promise<CreatedEvent | null>;
 
   /**
    * `POST /users/{organizerOid}/events/{eventId}/cancel`: attendees get a cancellation.

@@ -488,3 +488,38 @@ describe('formatInstant', () => {
     expect(formatInstant(at('1999-12-31T23:59:59Z'), 0)).toBe('1999-12-31T23:59:59+00:00');
   });
 });
+
+describe('per-day interview limits (maxInterviewsPerDay)', () => {
+  // Priya in Kolkata (UTC+05:30), working 09:00-18:00 local = 03:30-12:30 UTC, Monday to Friday.
+  const kolkata = settings('India Standard Time', { start: '09:00:00', end: '18:00:00' });
+  const week = { windowStartMs: at('2026-11-23T00:00:00Z'), windowEndMs: at('2026-11-25T00:00:00Z'), stepMinutes: 60 };
+  const priya = (interviewStartsMs: number[]): ReadableAttendee => ({ ...person('priya@contoso.example', kolkata), interviewStartsMs });
+  const days = (r: ReturnType<typeof findSlots>) => [...new Set(r.slots.map((s) => s.local['priya@contoso.example']!.slice(0, 10)))];
+
+  it('a panelist at the limit on a local day offers no slot that day; the other days stay', () => {
+    const twoMonday = [at('2026-11-23T04:30:00Z'), at('2026-11-23T06:30:00Z')];
+    const r = findSlots(request([priya(twoMonday)], { ...week, maxInterviewsPerDay: 2 }));
+    expect(days(r)).toEqual(['2026-11-24']);
+    // Below the limit, or without one, Monday stays bookable.
+    expect(days(findSlots(request([priya(twoMonday)], { ...week, maxInterviewsPerDay: 3 })))).toEqual(['2026-11-23', '2026-11-24']);
+    expect(days(findSlots(request([priya(twoMonday)], week)))).toEqual(['2026-11-23', '2026-11-24']);
+  });
+
+  it("counts in the panelist's own zone: an interview late Monday UTC is Tuesday in Kolkata", () => {
+    // 2026-11-23T20:00Z is Tuesday 01:30 in Kolkata.
+    const r = findSlots(request([priya([at('2026-11-23T20:00:00Z')])], { ...week, maxInterviewsPerDay: 1 }));
+    expect(days(r)).toEqual(['2026-11-23']);
+    expect(r.complete).toBe(true);
+  });
+
+  it('applies per panelist: only the day of the one at the limit is removed for the whole panel', () => {
+    const lukas = person('lukas@contoso.example', settings('W. Europe Standard Time', { start: '05:00:00', end: '14:00:00' }));
+    const r = findSlots(request([priya([at('2026-11-24T05:00:00Z')]), lukas], { ...week, maxInterviewsPerDay: 1 }));
+    expect(days(r)).toEqual(['2026-11-23']);
+    expect(r.slots.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a limit below 1 or not whole', () => {
+    for (const bad of [0, 1.5, -1]) expect(() => findSlots(request([priya([])], { maxInterviewsPerDay: bad }))).toThrow(ConveneError);
+  });
+});

@@ -176,6 +176,24 @@ function blockingIntervals(busy: readonly BusyItem[], bufferMs: number, tentativ
   return mergeIntervals(flat);
 }
 
+/**
+ * The local days (of `tl`) holding at least `limit` of `startsMs`, as merged UTC intervals
+ * `[day start, next day start)`: no slot may touch them. (A slot starting late the day before and
+ * running past midnight into a full day is refused too: conservative, and outside working hours
+ * in practice.)
+ */
+function fullDays(startsMs: readonly number[], limit: number, tl: ZoneTimeline): number[] {
+  const perDay = new Map<number, number>();
+  for (const ms of startsMs) {
+    if (!Number.isFinite(ms)) continue;
+    const d = tl.localDay(ms);
+    perDay.set(d, (perDay.get(d) ?? 0) + 1);
+  }
+  const flat: number[] = [];
+  for (const [d, n] of perDay) if (n >= limit) flat.push(tl.localToUtc(d * DAY_MS), tl.localToUtc((d + 1) * DAY_MS));
+  return mergeIntervals(flat);
+}
+
 /** Days since epoch -> [year, month 1..12, day] (proleptic Gregorian; H. Hinnant's civil_from_days). */
 function civilFromDays(days: number): [number, number, number] {
   const z = days + 719_468;
@@ -319,6 +337,8 @@ export function findSlots(input: FindSlotsInput): FindSlotsResult {
   requireNumber(input.windowStartMs, 'windowStartMs', () => true, 'epoch milliseconds');
   requireNumber(input.windowEndMs, 'windowEndMs', () => true, 'epoch milliseconds');
   requireNumber(input.nowMs, 'nowMs', () => true, 'epoch milliseconds');
+  if (input.maxInterviewsPerDay !== undefined)
+    requireNumber(input.maxInterviewsPerDay, 'maxInterviewsPerDay', (v) => v >= 1 && Number.isInteger(v), 'a whole number >= 1');
 
   const durationMs = input.durationMinutes * MINUTE_MS;
   const stepMs = input.stepMinutes * MINUTE_MS;
@@ -382,7 +402,11 @@ export function findSlots(input: FindSlotsInput): FindSlotsResult {
 
     if (free.length === 0) continue; // nothing left to cut; the attendee is still reported
     const blocked = blockingIntervals(attendee.busy ?? [], bufferMs, input.tentativeBlocks);
-    const pieces = hours && zones.working ? workingPieces(hours, ZoneTimeline.of(zones.working.zone), lo, hi) : [lo, hi];
+    let pieces = hours && zones.working ? workingPieces(hours, ZoneTimeline.of(zones.working.zone), lo, hi) : [lo, hi];
+    const dayZone = zones.display ?? zones.working;
+    if (input.maxInterviewsPerDay !== undefined && dayZone && attendee.interviewStartsMs?.length) {
+      pieces = subtractIntervals(pieces, fullDays(attendee.interviewStartsMs, input.maxInterviewsPerDay, ZoneTimeline.of(dayZone.zone)));
+    }
     free = intersectIntervals(free, subtractIntervals(pieces, blocked), durationMs);
   }
 

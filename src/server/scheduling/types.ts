@@ -74,6 +74,11 @@ export interface ReadableAttendee {
   status: 'ok';
   mailboxSettings: MailboxSettingsInput;
   busy: BusyItem[];
+  /**
+   * Start instants (epoch ms) of the interviews Convene itself booked with this attendee on the
+   * panel (from its own store, never read from the calendar), for {@link FindSlotsInput.maxInterviewsPerDay}.
+   */
+  interviewStartsMs?: number[];
 }
 
 /**
@@ -112,6 +117,12 @@ export interface FindSlotsInput {
   candidate?: { timeZone: string; acceptableHours?: { start: string; end: string } };
   /** Slots never start before this instant (epoch ms). */
   nowMs: number;
+  /**
+   * At most this many interviews per panelist per local day (the panelist's mailbox zone): a day
+   * on which a panelist already has this many of {@link ReadableAttendee.interviewStartsMs} offers
+   * no slot. Absent: no limit.
+   */
+  maxInterviewsPerDay?: number;
 }
 
 /** The engine's answer: API-shaped, instants as ISO 8601 strings. */

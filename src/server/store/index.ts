@@ -14,13 +14,18 @@ export type {
   AuditStore,
   InterviewRecord,
   InterviewStore,
+  JobRunRecord,
+  JobStore,
   NewInterview,
+  SealedTenantCredential,
   Store,
   TenantConsentInput,
+  TenantCredentialStore,
   TenantRecord,
   TenantStore,
 } from './types';
 export type { SqlClient, SqlEngine, SqlResult } from './db';
+export type { BotCardRecord, ConversationStore, StoredConversationReference } from './conversations';
 export { defaultDataDir, memoryDataDir } from './db';
 
 /** Where {@link openStore} keeps data. */

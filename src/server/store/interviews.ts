@@ -157,6 +157,19 @@ export function createInterviewStore(db: SqlClient): InterviewStore {
       return rows.map(toRecord);
     },
 
+    async listForPanel(tid, mailboxes, from, to) {
+      if (mailboxes.length === 0) return [];
+      // Panels are stored lower-case (the calendar service dedupes them so); `&&` is array overlap.
+      const { rows } = await db.query<InterviewRow>(
+        `SELECT ${columns} FROM interviews
+         WHERE tid = $1 AND panel && $2::text[] AND status IN ('scheduled', 'pending')
+           AND start_at >= $3::timestamptz AND start_at < $4::timestamptz
+         ORDER BY start_at, id`,
+        [tid, mailboxes.map((m) => m.toLowerCase()), from, to],
+      );
+      return rows.map(toRecord);
+    },
+
     markScheduled(tid, id, event) {
       return update(tid, id, `graph_event_id = $3, ical_uid = $4, join_url = $5, status = 'scheduled'`, [
         event.graphEventId,

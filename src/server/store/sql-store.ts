@@ -2,10 +2,13 @@
  * The {@link Store} over a {@link SqlClient}: the same code for PGlite and PostgreSQL.
  */
 import { createAuditStore } from './audit';
+import { createConversationStore } from './conversations';
 import { withGroupCommit } from './group-commit';
 import type { SqlClient } from './db';
 import { createInterviewStore } from './interviews';
-import { createTenantStore } from './tenants';
+import { createJobStore } from './jobs';
+import { createTenantCredentialStore } from './tenant-credentials';
+import { createConsentStateStore, createTenantStore } from './tenants';
 import type { Store } from './types';
 
 /**
@@ -16,9 +19,13 @@ export function createSqlStore(db: SqlClient): Store {
   return {
     kind: db.kind,
     tenants: createTenantStore(db),
+    tenantCredentials: createTenantCredentialStore(db),
     interviews: createInterviewStore(db),
     // Group commit: one INSERT per burst of requests, each request still waits for its own entries.
     audit: withGroupCommit(createAuditStore(db)),
+    consentStates: createConsentStateStore(db),
+    jobs: createJobStore(db),
+    conversations: createConversationStore(db),
     async ping() {
       await db.query('SELECT 1');
     },

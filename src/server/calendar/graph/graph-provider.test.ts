@@ -3,7 +3,7 @@ import type { AuditEntry } from '../../store/types';
 import type { CallContext, NewEvent } from '../provider';
 import { accessDeniedReason, blockedReason } from './errors';
 import { deferred, FakeGraph, fakeTime, fakeTokens, settle, type RecordedRequest, type Reply } from './fake-graph';
-import { createGraphCalendarProvider } from './graph-provider';
+import { createGraphCalendarProvider, transactionPropertyId } from './graph-provider';
 
 const ctx: CallContext = { tenantId: 'tid-1', actorOid: 'oid-org', requestId: 'conv-req-1' };
 const DAY = 24 * 60 * 60 * 1000;
@@ -264,6 +264,33 @@ describe('getSchedule', () => {
   });
 });
 
+describe('getSchedule completeness', () => {
+  it('an attendee whose availabilityView shows busy time that no scheduleItem covers is an error, never free', async () => {
+    const graph = new FakeGraph().on('POST', GET_SCHEDULE, (req) => {
+      const b = scheduleBody(req);
+      return {
+        status: 200,
+        body: {
+          value: b.schedules.map((s, i) => ({
+            scheduleId: s,
+            // The second schedule's answer lost its only item: the view still says busy from 00:30.
+            availabilityView: i === 0 ? '0' + '0'.repeat(47) : '02' + '0'.repeat(46),
+            scheduleItems: [],
+          })),
+        },
+      };
+    });
+    const { provider } = setup(graph);
+    const out = await provider.getSchedule(ctx, 'oid-org', ['a@x.example', 'b@x.example'], T0, T0 + DAY);
+    expect(out[0]).toEqual({ mailbox: 'a@x.example', status: 'ok', items: [] });
+    expect(out[1]).toMatchObject({
+      mailbox: 'b@x.example',
+      status: 'error',
+      reason: expect.stringMatching(/incomplete.*2026-11-23T00:30:00.000Z/),
+    });
+  });
+});
+
 describe('mailbox settings through $batch', () => {
   it('maps every sub-response: ok, blocked (403 RAOP), notFound (404), missing -> error', async () => {
     const graph = new FakeGraph().on('POST', '/$batch', (req) => {
@@ -439,6 +466,154 @@ describe('mailbox settings through $batch', () => {
   });
 });
 
+describe('getSchedule and mailbox settings in one $batch', () => {
+  interface SubRequest {
+    id: string;
+    method: string;
+    url: string;
+    headers?: Record<string, string>;
+    body?: unknown;
+  }
+  /** A $batch endpoint answering each sub-request with `answer` (getSchedule: one busy hour at the window start). */
+  function batchGraph(
+    answer: (r: SubRequest) => { status: number; body?: unknown; headers?: Record<string, string> } | undefined = () => undefined,
+  ) {
+    return new FakeGraph().on('POST', '/$batch', (req) => {
+      const requests = (req.body as { requests: SubRequest[] }).requests;
+      return {
+        status: 200,
+        body: {
+          responses: requests.map((r) => {
+            const custom = answer(r);
+            if (custom) return { id: r.id, ...custom };
+            if (r.url.endsWith('/calendar/getSchedule'))
+              return { id: r.id, status: 200, body: busyAtWindowStart({ body: r.body } as RecordedRequest).body };
+            if (r.url.startsWith('/users/oid-org?'))
+              return {
+                id: r.id,
+                status: 200,
+                body: { id: 'oid-org', displayName: 'Olga', mail: 'olga@x.example', userPrincipalName: 'olga@x.example' },
+              };
+            return { id: r.id, status: 200, body: { timeZone: 'UTC' } };
+          }),
+        },
+      };
+    });
+  }
+  const subRequests = (graph: FakeGraph) => graph.sent('POST', '/$batch').flatMap((r) => (r.body as { requests: SubRequest[] }).requests);
+
+  it('sends getSchedule as a POST sub-request next to the reads: one Graph request, audited per schedule', async () => {
+    const graph = batchGraph();
+    const { provider, appended } = setup(graph);
+    const r = await provider.getScheduleAndMailboxSettings(ctx, 'oid-org', ['a@x.example', 'B@x.example'], T0, T0 + DAY);
+    expect(graph.requests).toHaveLength(1);
+    const subs = subRequests(graph);
+    expect(subs.map((q) => [q.method, q.url])).toEqual([
+      ['GET', '/users/oid-org?$select=id,displayName,mail,userPrincipalName'],
+      ['GET', '/users/oid-org/mailboxSettings'],
+      ['GET', '/users/a@x.example/mailboxSettings'],
+      ['GET', '/users/B@x.example/mailboxSettings'],
+      ['POST', '/users/oid-org/calendar/getSchedule'],
+    ]);
+    expect(subs[4]).toMatchObject({
+      headers: { 'Content-Type': 'application/json', Prefer: 'outlook.timezone="UTC"' },
+      body: {
+        schedules: ['a@x.example', 'B@x.example'],
+        startTime: { dateTime: '2026-11-23T00:00:00', timeZone: 'UTC' },
+        endTime: { dateTime: '2026-11-24T00:00:00', timeZone: 'UTC' },
+        availabilityViewInterval: 30,
+      },
+    });
+    expect(r.organizer).toMatchObject({ status: 'ok', user: { mail: 'olga@x.example' } });
+    expect(r.attendees.map((a) => a.status)).toEqual(['ok', 'ok']);
+    expect(r.schedules).toEqual(
+      ['a@x.example', 'B@x.example'].map((mailbox) => ({
+        mailbox,
+        status: 'ok',
+        items: [{ startMs: T0, endMs: T0 + 3600_000, status: 'busy' }],
+      })),
+    );
+    expect(appended[0]!.map((e) => [e.operation, e.targetMailbox])).toEqual([
+      ['users.get', 'oid-org'],
+      ['mailboxSettings.get', 'oid-org'],
+      ['mailboxSettings.get', 'a@x.example'],
+      ['mailboxSettings.get', 'B@x.example'],
+      ['calendar.getSchedule', 'a@x.example'],
+      ['calendar.getSchedule', 'B@x.example'],
+    ]);
+  });
+
+  it('a panel of 40: two getSchedule chunks of 20 inside the batches, envelopes of 20 sent at once', async () => {
+    const graph = batchGraph();
+    const { provider } = setup(graph);
+    const panel = Array.from({ length: 40 }, (_, i) => `p${i}@x.example`);
+    const r = await provider.getScheduleAndMailboxSettings(ctx, 'oid-org', panel, T0, T0 + 7 * DAY);
+    // 1 user + 1 organizer settings + 40 settings + 2 getSchedule = 44 sub-requests.
+    expect(graph.requests.every((q) => q.path === '/$batch')).toBe(true);
+    expect(graph.requests.map((q) => (q.body as { requests: unknown[] }).requests.length).sort()).toEqual([20, 20, 4]);
+    const schedule = subRequests(graph).filter((q) => q.url.endsWith('getSchedule'));
+    expect(schedule.map((q) => (q.body as ScheduleBody).schedules.length)).toEqual([20, 20]);
+    expect(r.schedules.map((s) => s.status)).toEqual(panel.map(() => 'ok'));
+  });
+
+  it('more than two getSchedule calls (45 over 100 days) go out on their own, next to the batch (4-per-mailbox limit)', async () => {
+    const graph = batchGraph().on('POST', GET_SCHEDULE, busyAtWindowStart);
+    const { provider, appended } = setup(graph);
+    const panel = Array.from({ length: 45 }, (_, i) => `p${i}@x.example`);
+    const r = await provider.getScheduleAndMailboxSettings(ctx, 'oid-org', panel, T0, T0 + 100 * DAY);
+    // 3 chunks x 2 windows as separate calls; the batch holds only the 47 reads.
+    expect(
+      graph
+        .sent('POST', GET_SCHEDULE)
+        .map((q) => scheduleBody(q).schedules.length)
+        .sort(),
+    ).toEqual([20, 20, 20, 20, 5, 5]);
+    expect(subRequests(graph).filter((q) => q.url.endsWith('getSchedule'))).toEqual([]);
+    expect(subRequests(graph)).toHaveLength(47);
+    expect(r.schedules).toHaveLength(45);
+    // Each mailbox has the busy hour at the start of both windows, merged.
+    expect(r.schedules[44]).toMatchObject({ status: 'ok', items: [{ startMs: T0 }, { startMs: T0 + 61 * DAY }] });
+    expect(appended.flat().filter((e) => e.operation === 'calendar.getSchedule')).toHaveLength(90);
+  });
+
+  it('an organizer who left the tenant: the schedules are not read as anything (error), and nothing throws', async () => {
+    const graph = batchGraph((q) =>
+      q.url.startsWith('/users/oid-org')
+        ? { status: 404, body: { error: { code: 'ErrorInvalidUser', message: 'The requested user is invalid.' } } }
+        : undefined,
+    );
+    const r = await setup(graph).provider.getScheduleAndMailboxSettings(ctx, 'oid-org', ['a@x.example'], T0, T0 + DAY);
+    expect(r.organizer).toMatchObject({ status: 'notFound' });
+    expect(r.schedules).toEqual([{ mailbox: 'a@x.example', status: 'error', reason: expect.any(String) }]);
+  });
+
+  it("getSchedule refused on the organizer's own mailbox (access policy) is forbidden; a throttled one is retried alone", async () => {
+    const refused = batchGraph((q) =>
+      q.url.endsWith('getSchedule')
+        ? { status: 403, body: { error: { code: 'ErrorAccessDenied', message: 'Access to OData is disabled: [RAOP]' } } }
+        : undefined,
+    );
+    await expect(
+      setup(refused).provider.getScheduleAndMailboxSettings(ctx, 'oid-org', ['a@x.example'], T0, T0 + DAY),
+    ).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+
+    let throttled = 0;
+    const retried = batchGraph((q) =>
+      q.url.endsWith('getSchedule') && throttled++ === 0 ? { status: 429, headers: { 'retry-after': '2' }, body: {} } : undefined,
+    );
+    const { provider, time } = setup(retried);
+    const r = await provider.getScheduleAndMailboxSettings(ctx, 'oid-org', ['a@x.example'], T0, T0 + DAY);
+    expect(r.schedules[0]).toMatchObject({ status: 'ok' });
+    expect(time.sleeps).toEqual([2000]);
+    expect(retried.requests.map((q) => (q.body as { requests: SubRequest[] }).requests.map((x) => x.method))).toEqual([
+      ['GET', 'GET', 'GET', 'POST'],
+      ['POST'],
+    ]);
+  });
+});
+
 describe('users', () => {
   it('getUser maps 404 to notFound', async () => {
     const graph = new FakeGraph().on('GET', '/users/nobody@x.example', {
@@ -520,7 +695,7 @@ describe('events', () => {
     expect(created).toEqual({ id: 'ev-1', iCalUId: 'ical-1', webLink: 'https://outlook.test/ev-1', joinUrl: 'https://teams.test/join/1' });
     expect(graph.requests[0]!.body).toEqual({
       subject: 'Interview: Ann Candidate (confidential)',
-      body: { contentType: 'HTML', content: '<p>Secret offer notes</p>' },
+      body: { contentType: 'html', content: '<p>Secret offer notes</p>' },
       start: { dateTime: '2026-11-24T17:00:00', timeZone: 'UTC' },
       end: { dateTime: '2026-11-24T18:00:00', timeZone: 'UTC' },
       attendees: [
@@ -532,7 +707,99 @@ describe('events', () => {
       allowNewTimeProposals: true,
       responseRequested: true,
       transactionId: 'txn-7f3a',
+      singleValueExtendedProperties: [{ id: transactionPropertyId, value: 'txn-7f3a' }],
     });
+  });
+
+  const duplicate = (extra: Record<string, unknown> = {}, status = 400): Reply => ({
+    status,
+    body: {
+      error: {
+        code: 'ErrorDuplicateTransactionId',
+        message:
+          "Your request can't be completed. The TransactionId specified in the request has already been used to create a different event.",
+        ...extra,
+      },
+    },
+  });
+  const EVENTS_LIST = '/users/oid-org/events';
+
+  it('a duplicate transactionId (400 or 409) finds the first event through the extended property and creates nothing', async () => {
+    for (const status of [400, 409]) {
+      const graph = new FakeGraph().on('POST', '/users/oid-org/events', duplicate({}, status)).on('GET', EVENTS_LIST, {
+        status: 200,
+        body: {
+          value: [
+            // Graph compares extended-property values case-insensitively: only the exact id counts.
+            { id: 'ev-other', iCalUId: 'ical-o', transactionId: 'TXN-7F3A' },
+            { id: 'ev-first', iCalUId: 'ical-f', transactionId: 'txn-7f3a', onlineMeeting: { joinUrl: 'https://teams.test/j' } },
+          ],
+        },
+      });
+      const { provider, appended } = setup(graph);
+      await expect(provider.createEvent(ctx, 'oid-org', event)).resolves.toEqual({
+        id: 'ev-first',
+        iCalUId: 'ical-f',
+        joinUrl: 'https://teams.test/j',
+        recovered: true,
+      });
+      const lookup = graph.sent('GET', EVENTS_LIST)[0]!;
+      expect(lookup.url.searchParams.get('$filter')).toBe(
+        `singleValueExtendedProperties/Any(ep: ep/id eq '${transactionPropertyId}' and ep/value eq 'txn-7f3a')`,
+      );
+      expect(lookup.url.searchParams.get('$select')).toBe('id,iCalUId,webLink,onlineMeeting,transactionId');
+      expect(graph.sent('POST', '/users/oid-org/events')).toHaveLength(1);
+      expect(appended.flat().map((e) => [e.operation, e.status])).toEqual([
+        ['events.create', status],
+        ['events.list', 200],
+      ]);
+    }
+  });
+
+  it('a duplicate naming @event.existingEventId reads that event; a stale id falls back to the filter', async () => {
+    const graph = new FakeGraph()
+      .on('POST', '/users/oid-org/events', duplicate({ '@event.existingEventId': 'ev-named' }))
+      .on('GET', '/users/oid-org/events/ev-named', { status: 200, body: { id: 'ev-named', iCalUId: 'ical-n', transactionId: 'txn-7f3a' } });
+    const { provider } = setup(graph);
+    await expect(provider.createEvent(ctx, 'oid-org', event)).resolves.toMatchObject({ id: 'ev-named', recovered: true });
+    expect(graph.sent('GET', EVENTS_LIST)).toHaveLength(0);
+
+    const stale = new FakeGraph()
+      .on('POST', '/users/oid-org/events', duplicate({ '@event.existingEventId': 'ev-gone' }))
+      .on('GET', '/users/oid-org/events/ev-gone', { status: 404, body: { error: { code: 'ErrorItemNotFound' } } })
+      .on('GET', EVENTS_LIST, { status: 200, body: { value: [{ id: 'ev-first', iCalUId: 'ical-f', transactionId: 'txn-7f3a' }] } });
+    await expect(setup(stale).provider.createEvent(ctx, 'oid-org', event)).resolves.toMatchObject({ id: 'ev-first', recovered: true });
+  });
+
+  it('a duplicate whose first event is gone is a clear graph_error, never a second event', async () => {
+    const graph = new FakeGraph()
+      .on('POST', '/users/oid-org/events', duplicate())
+      .on('GET', EVENTS_LIST, { status: 200, body: { value: [] } });
+    const { provider } = setup(graph);
+    await expect(provider.createEvent(ctx, 'oid-org', event)).rejects.toMatchObject({
+      code: 'graph_error',
+      graphStatus: 400,
+      graphCode: 'ErrorDuplicateTransactionId',
+      message: expect.stringMatching(/already created.*new Idempotency-Key/),
+    });
+    expect(graph.sent('POST', '/users/oid-org/events')).toHaveLength(1);
+  });
+
+  it('findEventByTransactionId: the stamped event or null, audited; a refusal throws', async () => {
+    const graph = new FakeGraph().on('GET', EVENTS_LIST, (req) =>
+      req.url.searchParams.get('$filter')?.includes("'it''s'")
+        ? { status: 200, body: { value: [{ id: 'ev-q', iCalUId: 'ical-q', transactionId: "it's" }] } }
+        : { status: 200, body: { value: [] } },
+    );
+    const { provider, appended } = setup(graph);
+    await expect(provider.findEventByTransactionId(ctx, 'oid-org', "it's")).resolves.toEqual({ id: 'ev-q', iCalUId: 'ical-q' });
+    await expect(provider.findEventByTransactionId(ctx, 'oid-org', 'none')).resolves.toBeNull();
+    expect(appended.map((a) => a.map((e) => [e.operation, e.targetMailbox, e.status]))).toEqual([
+      [['events.list', 'oid-org', 200]],
+      [['events.list', 'oid-org', 200]],
+    ]);
+    const refused = new FakeGraph().on('GET', EVENTS_LIST, { status: 500, body: { error: { code: 'generalException' } } });
+    await expect(setup(refused).provider.findEventByTransactionId(ctx, 'oid-org', 'x')).rejects.toMatchObject({ code: 'graph_error' });
   });
 
   it('createEvent without Teams, and a 503 retried with the same transactionId', async () => {

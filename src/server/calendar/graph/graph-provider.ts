@@ -94,10 +94,35 @@ export interface GraphCalendarProviderDeps {
 export const maxSchedulesPerCall = 20;
 /** Longest getSchedule window: Graph requires "less than 62 days", so 61 days. */
 export const maxScheduleWindowMs = 61 * 24 * 60 * 60 * 1000;
-/** getSchedule `availabilityViewInterval` in minutes (Convene reads `scheduleItems`, not the view). */
+/**
+ * getSchedule calls put inside one availability `$batch` at most (each acts on the organizer's
+ * mailbox; with its mailboxSettings read and the organizer on the panel that is 4, Exchange's
+ * per-mailbox concurrency limit). Longer windows or larger panels use separate calls.
+ */
+export const maxScheduleCallsInBatch = 2;
+/** getSchedule `availabilityViewInterval` in minutes (Convene reads `scheduleItems`; the view only checks they are complete). */
 export const availabilityViewIntervalMinutes = 30;
 
 const userSelect = '$select=id,displayName,mail,userPrincipalName';
+/** What Convene reads of an event it created (never the body or the attendees). */
+const eventSelect = '$select=id,iCalUId,webLink,onlineMeeting,transactionId';
+
+/**
+ * The single-value extended property stamped on every invite Convene creates, holding its
+ * `transactionId` (the interview id). Graph documents no lookup by `transactionId`, but it does
+ * document `$filter` on extended properties: that is how an invite whose create answer was lost
+ * is found again. Convene's own property-set GUID, a string property by name (names are
+ * case-sensitive in filters).
+ * @see https://learn.microsoft.com/graph/api/resources/extended-properties-overview
+ * @see https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-post-singlevalueextendedproperties
+ */
+export const transactionPropertyId = 'String {ee4eaf45-76eb-4bd5-9c5f-bdfc49a586c7} Name ConveneTransactionId';
+
+/**
+ * Graph's refusal of an event create whose `transactionId` an earlier create already used
+ * (HTTP 400; some clients see 409). The error may name the event in `@event.existingEventId`.
+ */
+export const duplicateTransactionCode = 'ErrorDuplicateTransactionId';
 
 /**
  * The Graph-backed {@link CalendarProvider}.
@@ -156,12 +181,7 @@ export function createGraphCalendarProvider(deps: GraphCalendarProviderDeps): Ca
         operation: 'calendar.getSchedule',
         path: `/users/${segment(organizer)}/calendar/getSchedule`,
         headers: { Prefer: 'outlook.timezone="UTC"' },
-        body: {
-          schedules: targets,
-          startTime: { dateTime: utcWallTime(window.startMs, 'floor'), timeZone: 'UTC' },
-          endTime: { dateTime: utcWallTime(window.endMs, 'ceil'), timeZone: 'UTC' },
-          availabilityViewInterval: availabilityViewIntervalMinutes,
-        },
+        body: scheduleBody(targets, window),
         mailboxes: [organizer],
       });
     } catch (e) {
@@ -169,20 +189,7 @@ export function createGraphCalendarProvider(deps: GraphCalendarProviderDeps): Ca
       throw e;
     }
     for (const t of targets) trail.add('calendar.getSchedule', t, res.status, res.requestId);
-    if (res.status < 200 || res.status > 299) throw organizerRefusal('calendar.getSchedule', res);
-
-    const parsed = parseGetScheduleResponse(res.body);
-    const out = new Map<string, ParsedSchedule>();
-    for (const t of targets) {
-      const key = t.toLowerCase();
-      out.set(
-        key,
-        parsed === null
-          ? mailboxError('Microsoft Graph returned a getSchedule answer Convene cannot read.')
-          : (parsed.get(key) ?? mailboxError('Graph did not return this schedule.')),
-      );
-    }
-    return out;
+    return scheduleAnswer({ kind: 'response', ...res }, targets, window);
   }
 
   async function batch(
@@ -200,7 +207,68 @@ export function createGraphCalendarProvider(deps: GraphCalendarProviderDeps): Ca
     return outcomes;
   }
 
-  return {
+  /**
+   * `GET /users/{organizer}/events/{id}`: the event Graph named in a duplicate-transaction error,
+   * when it is in this calendar and carries this transactionId (null otherwise).
+   */
+  async function eventById(
+    ctx: CallContext,
+    trail: AuditTrail,
+    organizerOid: string,
+    eventId: string,
+    transactionId: string,
+  ): Promise<CreatedEvent | null> {
+    const res = await sendAudited(trail, 'events.get', organizerOid, () =>
+      graph.send({
+        tenantId: ctx.tenantId,
+        method: 'GET',
+        operation: 'events.get',
+        path: `/users/${segment(organizerOid)}/events/${segment(eventId)}?${eventSelect}`,
+        mailboxes: [organizerOid],
+      }),
+    );
+    if (res.status === 404) return null;
+    if (res.status < 200 || res.status > 299) throw organizerRefusal('events.get', res);
+    const tx = isRecord(res.body) ? res.body.transactionId : undefined;
+    if (typeof tx === 'string' && tx !== transactionId) return null;
+    return parseCreatedEvent(res.body);
+  }
+
+  /**
+   * `GET /users/{organizer}/events?$filter=singleValueExtendedProperties/Any(ep: ep/id eq '<property>' and ep/value eq '<transactionId>')`:
+   * the invite stamped with this transactionId, or null.
+   * @throws GraphError when Graph refuses the query
+   */
+  async function eventByTransactionId(
+    ctx: CallContext,
+    trail: AuditTrail,
+    organizerOid: string,
+    transactionId: string,
+  ): Promise<CreatedEvent | null> {
+    const filter = `singleValueExtendedProperties/Any(ep: ep/id eq ${odataString(transactionPropertyId)} and ep/value eq ${odataString(transactionId)})`;
+    const res = await sendAudited(trail, 'events.list', organizerOid, () =>
+      graph.send({
+        tenantId: ctx.tenantId,
+        method: 'GET',
+        operation: 'events.list',
+        path: `/users/${segment(organizerOid)}/events?$filter=${encodeURIComponent(filter)}&${eventSelect}&$top=5`,
+        mailboxes: [organizerOid],
+      }),
+    );
+    if (res.status < 200 || res.status > 299) throw organizerRefusal('events.list', res);
+    const value = isRecord(res.body) && Array.isArray(res.body.value) ? (res.body.value as unknown[]) : null;
+    if (value === null) throw unreadable('events.list', res);
+    // Extended-property values compare case-insensitively in Graph: insist on the exact id.
+    for (const item of value) {
+      const tx = isRecord(item) ? item.transactionId : undefined;
+      if (typeof tx === 'string' && tx !== transactionId) continue;
+      const found = parseCreatedEvent(item);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  const provider: CalendarProvider = {
     async getSchedule(ctx, organizer, schedules, startMs, endMs): Promise<ScheduleResult[]> {
       if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || endMs <= startMs) {
         throw new ConveneError('invalid_request', 'The free/busy window must end after it starts.');
@@ -260,6 +328,80 @@ export function createGraphCalendarProvider(deps: GraphCalendarProviderDeps): Ca
       });
     },
 
+    async getScheduleAndMailboxSettings(ctx, organizerOid, schedules, startMs, endMs) {
+      if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || endMs <= startMs) {
+        throw new ConveneError('invalid_request', 'The free/busy window must end after it starts.');
+      }
+      const settingsTargets = uniqueCaseInsensitive(schedules);
+      const scheduleTargets = settingsTargets;
+      const windows = splitWindow(startMs, endMs, maxScheduleWindowMs);
+      const calls = windows.flatMap((w) => chunk(scheduleTargets, maxSchedulesPerCall).map((targets) => ({ window: w, targets })));
+      if (calls.length > maxScheduleCallsInBatch) {
+        // Every getSchedule call acts on the organizer's mailbox, and a batch's sub-requests run
+        // at once: beyond two they would pass Exchange's 4-per-mailbox limit (429s). Then the
+        // calls go out on their own, through the per-mailbox limiter, next to the batch.
+        const [s, o] = await Promise.allSettled([
+          provider.getSchedule(ctx, organizerOid, schedules, startMs, endMs),
+          provider.getOrganizerAndMailboxSettings(ctx, organizerOid, schedules),
+        ]);
+        // The organizer's failure wins: a user who left the tenant makes getSchedule fail too.
+        if (o.status === 'rejected') throw o.reason;
+        if (o.value.organizer.status !== 'ok') {
+          const reason = 'Not read: the organizer could not be read.';
+          return { ...o.value, schedules: schedules.map((mailbox): ScheduleResult => ({ mailbox, ...mailboxError(reason) })) };
+        }
+        if (s.status === 'rejected') throw s.reason;
+        return { ...o.value, schedules: s.value };
+      }
+      const requests: BatchSubRequest[] = [
+        { method: 'GET', url: `/users/${segment(organizerOid)}?${userSelect}`, mailbox: organizerOid },
+        settingsRequest(organizerOid),
+        ...settingsTargets.map(settingsRequest),
+        ...calls.map((c): BatchSubRequest => ({
+          method: 'POST',
+          url: `/users/${segment(organizerOid)}/calendar/getSchedule`,
+          mailbox: organizerOid,
+          headers: { Prefer: 'outlook.timezone="UTC"' },
+          body: scheduleBody(c.targets, c.window),
+        })),
+      ];
+      return audited(ctx, async (trail) => {
+        const outcomes = await executeBatch(batchDeps, ctx.tenantId, requests);
+        trail.addOutcome('users.get', organizerOid, outcomes[0]!);
+        trail.addOutcome('mailboxSettings.get', organizerOid, outcomes[1]!);
+        settingsTargets.forEach((m, i) => trail.addOutcome('mailboxSettings.get', m, outcomes[i + 2]!));
+        const firstCall = 2 + settingsTargets.length;
+        calls.forEach((c, k) => {
+          for (const t of c.targets) trail.addOutcome('calendar.getSchedule', t, outcomes[firstCall + k]!);
+        });
+        throwIfBatchFailed(outcomes);
+
+        const organizer = userResult(outcomes[0]);
+        const byKey = new Map(settingsTargets.map((m, i) => [m.toLowerCase(), outcomes[i + 2]!]));
+        const result = {
+          organizer,
+          organizerSettings: settingsResult(organizerOid, outcomes[1]),
+          attendees: schedules.map((m) => settingsResult(m, byKey.get(m.toLowerCase()))),
+        };
+        if (organizer.status !== 'ok') {
+          const reason = 'Not read: the organizer could not be read.';
+          return { ...result, schedules: schedules.map((mailbox): ScheduleResult => ({ mailbox, ...mailboxError(reason) })) };
+        }
+        const merged = new Map<string, ParsedSchedule>();
+        calls.forEach((c, k) => {
+          const answer = scheduleAnswer(outcomes[firstCall + k]!, c.targets, c.window);
+          for (const [key, value] of answer) merged.set(key, mergeParsed(merged.get(key), value));
+        });
+        return {
+          ...result,
+          schedules: schedules.map((mailbox): ScheduleResult => {
+            const r = merged.get(mailbox.toLowerCase()) ?? mailboxError('Graph did not return this schedule.');
+            return r.status === 'ok' ? { mailbox, status: 'ok', items: r.items } : { mailbox, ...r };
+          }),
+        };
+      });
+    },
+
     async getUser(ctx, idOrUpn): Promise<DirectoryUserResult> {
       return audited(ctx, async (trail) => {
         const res = await sendAudited(trail, 'users.get', idOrUpn, () =>
@@ -311,11 +453,31 @@ export function createGraphCalendarProvider(deps: GraphCalendarProviderDeps): Ca
             mailboxes: [organizerOid],
           }),
         );
+        if (isDuplicateTransaction(res)) {
+          // An earlier create with this transactionId reached Graph (its answer was lost, or the
+          // retry layer sent it again after a 504): the invite exists. Find it; never create another.
+          const existingId = existingEventId(res.body);
+          const found =
+            (existingId ? await eventById(ctx, trail, organizerOid, existingId, event.transactionId) : null) ??
+            (await eventByTransactionId(ctx, trail, organizerOid, event.transactionId));
+          if (found) return { ...found, recovered: true };
+          const cause = graphErrorFromResponse('events.create', res);
+          throw new GraphError(
+            'graph_error',
+            "Microsoft Graph says this interview's invite was already created, but it is no longer in the organizer's calendar (deleted in Outlook?). Book the interview again with a new Idempotency-Key.",
+            { graphStatus: res.status, graphCode: cause.graphCode, graphRequestId: cause.graphRequestId, cause },
+          );
+        }
         if (res.status < 200 || res.status > 299) throw organizerRefusal('events.create', res);
         const created = parseCreatedEvent(res.body);
         if (!created) throw unreadable('events.create', res);
         return created;
       });
+    },
+
+    async findEventByTransactionId(ctx, organizerOid, transactionId): Promise<CreatedEvent | null> {
+      if (!transactionId) throw new ConveneError('invalid_request', 'An event lookup needs a transactionId.');
+      return audited(ctx, (trail) => eventByTransactionId(ctx, trail, organizerOid, transactionId));
     },
 
     async cancelEvent(ctx, organizerOid, eventId, comment): Promise<void> {
@@ -336,10 +498,19 @@ export function createGraphCalendarProvider(deps: GraphCalendarProviderDeps): Ca
       });
     },
   };
+  return provider;
 }
 
 /** Audit operations this provider writes. */
-export type Operation = 'calendar.getSchedule' | 'mailboxSettings.get' | 'users.get' | 'users.list' | 'events.create' | 'events.cancel';
+export type Operation =
+  | 'calendar.getSchedule'
+  | 'mailboxSettings.get'
+  | 'users.get'
+  | 'users.list'
+  | 'events.create'
+  | 'events.get'
+  | 'events.list'
+  | 'events.cancel';
 
 /** The last instant formatted, and how: the entries of one Graph answer share one clock reading. */
 let lastIso = { ms: NaN, text: '' };
@@ -428,7 +599,7 @@ async function sendAudited(
  * A failed call on the organizer's own mailbox. A 403 the mapper reads as an access-policy denial
  * means Convene cannot act for this user at all: `forbidden`, with what to ask the admin for.
  */
-function organizerRefusal(operation: Operation, res: GraphResponse): ConveneError {
+function organizerRefusal(operation: Operation, res: Pick<GraphResponse, 'status' | 'requestId' | 'body'>): ConveneError {
   const { code, message } = readGraphErrorBody(res.body);
   const cause = graphErrorFromResponse(operation, res);
   if (res.status === 403 && classifyMailboxFailure({ status: 403, code, message }) === 'blocked') {
@@ -467,6 +638,45 @@ function throwIfBatchFailed(outcomes: readonly BatchOutcome[]): void {
   }
 }
 
+/** The getSchedule body for `targets` over `window`, in UTC, widened to whole seconds. */
+function scheduleBody(targets: readonly string[], window: Window): Record<string, unknown> {
+  return {
+    schedules: targets,
+    startTime: { dateTime: utcWallTime(window.startMs, 'floor'), timeZone: 'UTC' },
+    endTime: { dateTime: utcWallTime(window.endMs, 'ceil'), timeZone: 'UTC' },
+    availabilityViewInterval: availabilityViewIntervalMinutes,
+  };
+}
+
+/**
+ * One getSchedule answer (a response or a `$batch` sub-response) as each target's schedule.
+ * @throws ConveneError forbidden / GraphError when Graph refused the call (the organizer's mailbox)
+ */
+function scheduleAnswer(outcome: BatchOutcome, targets: readonly string[], window: Window): Map<string, ParsedSchedule> {
+  const out = new Map<string, ParsedSchedule>();
+  if (outcome.kind !== 'response') {
+    // Not reached after throwIfBatchFailed (failed/throttled throw); `missing` lands here.
+    for (const t of targets) out.set(t.toLowerCase(), mailboxError('Microsoft Graph did not answer this getSchedule request.'));
+    return out;
+  }
+  if (outcome.status < 200 || outcome.status > 299) throw organizerRefusal('calendar.getSchedule', outcome);
+  // availabilityView slot 0 starts at the startTime sent (floored to the second).
+  const parsed = parseGetScheduleResponse(outcome.body, {
+    startMs: Math.floor(window.startMs / 1000) * 1000,
+    intervalMinutes: availabilityViewIntervalMinutes,
+  });
+  for (const t of targets) {
+    const key = t.toLowerCase();
+    out.set(
+      key,
+      parsed === null
+        ? mailboxError('Microsoft Graph returned a getSchedule answer Convene cannot read.')
+        : (parsed.get(key) ?? mailboxError('Graph did not return this schedule.')),
+    );
+  }
+  return out;
+}
+
 function settingsRequest(mailbox: string): BatchSubRequest {
   return { method: 'GET', url: `/users/${segment(mailbox)}/mailboxSettings`, mailbox };
 }
@@ -498,8 +708,9 @@ function userResult(outcome: BatchOutcome | undefined): DirectoryUserResult {
 }
 
 /**
- * The `POST /users/{id}/events` body: start/end as wall times in the organizer's IANA zone,
- * required attendees, Teams when asked, and the `transactionId` that makes retries safe.
+ * The `POST /users/{id}/events` body: start/end in UTC, required attendees, Teams when asked,
+ * the `transactionId` that makes retries safe, and the same id as the extended property
+ * {@link transactionPropertyId} (to find the invite again if the create's answer is lost).
  * @throws ConveneError invalid_request (end not after start, no transactionId) | unprocessable (unknown zone)
  * @see https://learn.microsoft.com/graph/api/user-post-events
  */
@@ -515,7 +726,8 @@ export function eventBody(event: NewEvent): Record<string, unknown> {
   const utc = (ms: number) => new Date(ms).toISOString().slice(0, 19);
   return {
     subject: event.subject,
-    body: { contentType: 'HTML', content: event.bodyHtml },
+    // bodyType is the enum `text | html` in Graph's metadata (lowercase; the contract test checks it).
+    body: { contentType: 'html', content: event.bodyHtml },
     start: { dateTime: utc(event.startMs), timeZone: 'UTC' },
     end: { dateTime: utc(event.endMs), timeZone: 'UTC' },
     attendees: event.attendees.map((a) => ({
@@ -526,7 +738,29 @@ export function eventBody(event: NewEvent): Record<string, unknown> {
     allowNewTimeProposals: true,
     responseRequested: true,
     transactionId: event.transactionId,
+    singleValueExtendedProperties: [{ id: transactionPropertyId, value: event.transactionId }],
   };
+}
+
+/** True for Graph's refusal of a repeated `transactionId` (400, or 409 as some clients report it). */
+function isDuplicateTransaction(res: GraphResponse): boolean {
+  return (res.status === 400 || res.status === 409) && readGraphErrorBody(res.body).code === duplicateTransactionCode;
+}
+
+/** `error["@event.existingEventId"]` of a duplicate-transaction error, when Graph gave it. */
+function existingEventId(body: unknown): string | undefined {
+  const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
+  const id = error?.['@event.existingEventId'];
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+/** An OData string literal: single quotes doubled. (The whole `$filter` is URL-encoded after.) */
+function odataString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 /** `[startMs, endMs)`, epoch ms. */

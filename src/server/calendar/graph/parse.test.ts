@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { z } from 'zod';
-import { graphDateTimeToMs, parseGetScheduleResponse, readScheduleInformation } from './parse';
+import type { BusyItem } from '../../scheduling/types';
+import { checkAvailabilityView, graphDateTimeToMs, parseGetScheduleResponse, readScheduleInformation } from './parse';
 
 /** The UTC reading of graphDateTimeToMs as it was before its fast path: the oracle. */
 function referenceUtc(dateTime: string): number | null {
@@ -176,5 +177,69 @@ describe('readScheduleInformation', () => {
       status: 'ok',
       items: [{ startMs: Date.parse('2026-11-23T10:00:00Z'), endMs: Date.parse('2026-11-23T10:30:00Z'), status: 'busy' }],
     });
+  });
+});
+
+describe('availabilityView cross-check (a truncated getSchedule answer is never free)', () => {
+  const grid = { startMs: Date.parse('2026-11-23T09:00:00Z'), intervalMinutes: 30 };
+  const at = (hhmm: string) => Date.parse(`2026-11-23T${hhmm}:00Z`);
+  const item = (from: string, to: string, status: BusyItem['status'] = 'busy'): BusyItem => ({ startMs: at(from), endMs: at(to), status });
+
+  it('accepts a view every marked slot of which an item explains (partial overlaps included)', () => {
+    expect(checkAvailabilityView('0220', [item('09:30', '10:30')], grid)).toBeNull();
+    expect(checkAvailabilityView('0110', [item('09:45', '10:15', 'tentative')], grid)).toBeNull();
+    expect(checkAvailabilityView('3', [item('08:00', '18:00', 'oof')], grid)).toBeNull();
+    // A stronger item explains a weaker mark; workingElsewhere needs some item.
+    expect(checkAvailabilityView('1', [item('09:00', '09:30', 'busy')], grid)).toBeNull();
+    expect(checkAvailabilityView('40', [item('09:00', '09:30', 'workingElsewhere')], grid)).toBeNull();
+    // Nothing to compare: no view, or an empty one.
+    expect(checkAvailabilityView(undefined, [], grid)).toBeNull();
+    expect(checkAvailabilityView('', [], grid)).toBeNull();
+  });
+
+  it('fails a schedule whose view shows busy time no item covers, naming the slot', () => {
+    expect(checkAvailabilityView('0002', [], grid)).toEqual({
+      status: 'error',
+      reason: expect.stringMatching(/incomplete: it shows the calendar busy at 2026-11-23T10:30:00.000Z but lists no item there/),
+    });
+    // An item ending exactly where the slot starts does not explain it.
+    expect(checkAvailabilityView('02', [item('09:00', '09:30')], grid)).toMatchObject({ status: 'error' });
+    // A tentative item does not explain a busy or out-of-office mark.
+    expect(checkAvailabilityView('3', [item('09:00', '09:30', 'tentative')], grid)?.reason).toMatch(/out of office/);
+    expect(checkAvailabilityView('4', [], grid)?.reason).toMatch(/working elsewhere/);
+    expect(checkAvailabilityView('02x', [], grid)?.reason).toMatch(/cannot read/);
+  });
+
+  it('parseGetScheduleResponse applies it per schedule when given the grid', () => {
+    const body = {
+      value: [
+        {
+          scheduleId: 'whole@contoso.example',
+          availabilityView: '200',
+          scheduleItems: [
+            {
+              status: 'busy',
+              start: { dateTime: '2026-11-23T09:00:00', timeZone: 'UTC' },
+              end: { dateTime: '2026-11-23T09:30:00', timeZone: 'UTC' },
+            },
+          ],
+        },
+        {
+          scheduleId: 'cut@contoso.example',
+          availabilityView: '202',
+          scheduleItems: [
+            {
+              status: 'busy',
+              start: { dateTime: '2026-11-23T09:00:00', timeZone: 'UTC' },
+              end: { dateTime: '2026-11-23T09:30:00', timeZone: 'UTC' },
+            },
+          ],
+        },
+      ],
+    };
+    const checked = parseGetScheduleResponse(body, grid);
+    expect(checked?.get('whole@contoso.example')).toMatchObject({ status: 'ok' });
+    expect(checked?.get('cut@contoso.example')).toMatchObject({ status: 'error', reason: expect.stringMatching(/incomplete/) });
+    expect(parseGetScheduleResponse(body)?.get('cut@contoso.example')).toMatchObject({ status: 'ok' });
   });
 });

@@ -62,23 +62,96 @@ function isNullishString(v: unknown): v is string | null | undefined {
   return v === undefined || v === null || typeof v === 'string';
 }
 
+/** The grid of a getSchedule call's `availabilityView`: where slot 0 starts and how long a slot is. */
+export interface AvailabilityViewGrid {
+  /** The call's `startTime`, epoch ms (UTC). */
+  startMs: number;
+  /** The call's `availabilityViewInterval`, minutes. */
+  intervalMinutes: number;
+}
+
 /**
  * getSchedule's `value[]` by `scheduleId` (lower-cased). Entries without a `scheduleId` cannot be
  * attributed and are left out: their schedules then count as missing (an `error`), never as free.
+ * With `grid`, each schedule's `availabilityView` is cross-checked against its `scheduleItems`
+ * (see {@link checkAvailabilityView}).
  * @returns null when the body has no `value` array at all
  */
-export function parseGetScheduleResponse(body: unknown): Map<string, ParsedSchedule> | null {
+export function parseGetScheduleResponse(body: unknown, grid?: AvailabilityViewGrid): Map<string, ParsedSchedule> | null {
   if (!isRecord(body) || !Array.isArray(body.value)) return null;
   const out = new Map<string, ParsedSchedule>();
   for (const raw of body.value) {
     if (!isRecord(raw) || typeof raw.scheduleId !== 'string') continue;
     const key = raw.scheduleId.toLowerCase();
-    out.set(key, mergeParsed(out.get(key), parseOneSchedule(raw)));
+    out.set(key, mergeParsed(out.get(key), parseOneSchedule(raw, grid)));
   }
   return out;
 }
 
-function parseOneSchedule(raw: Record<string, unknown>): ParsedSchedule {
+/** availabilityView digits (scheduleInformation docs): 0 free, 1 tentative, 2 busy, 3 oof, 4 workingElsewhere. */
+const viewCode: Readonly<Record<FreeBusyStatus, number>> = { free: 0, tentative: 1, busy: 2, oof: 3, workingElsewhere: 4, unknown: 2 };
+
+/**
+ * Completeness of one schedule: every slot `availabilityView` marks tentative, busy or out of
+ * office (1, 2, 3) must be overlapped by a scheduleItem at least that strong, and every
+ * workingElsewhere slot (4) by some item. A marked slot no item explains means Graph's
+ * `scheduleItems` were cut short (large calendars, a partial answer): the schedule is an `error`,
+ * never read as free there. A missing or empty view is not checked (nothing to compare); a view
+ * with other characters is unreadable.
+ * @returns null when consistent, else the failure
+ * @see https://learn.microsoft.com/graph/api/resources/scheduleinformation
+ */
+export function checkAvailabilityView(
+  view: string | null | undefined,
+  items: readonly BusyItem[],
+  grid: AvailabilityViewGrid,
+): MailboxFailure | null {
+  if (!view) return null;
+  if (!/^[0-4]+$/.test(view)) return mailboxError('Microsoft Graph returned an availabilityView Convene cannot read.');
+  const slotMs = grid.intervalMinutes * 60_000;
+  const slots = view.length;
+  // Strongest blocking code per slot (tentative 1, busy 2, oof 3) and whether any item touches it.
+  const strongest = new Uint8Array(slots);
+  const touched = new Uint8Array(slots);
+  for (const item of items) {
+    const code = viewCode[item.status];
+    const first = Math.max(0, Math.floor((item.startMs - grid.startMs) / slotMs));
+    for (let i = first; i < slots; i++) {
+      const s = grid.startMs + i * slotMs;
+      if (s >= item.endMs) break;
+      if (item.endMs <= s || item.startMs >= s + slotMs) continue;
+      touched[i] = 1;
+      if (code >= 1 && code <= 3 && code > (strongest[i] as number)) strongest[i] = code;
+    }
+  }
+  for (let i = 0; i < slots; i++) {
+    const d = view.charCodeAt(i) - 48;
+    if (d === 0) continue;
+    const explained = d === 4 ? touched[i] === 1 : (strongest[i] as number) >= d;
+    if (!explained) {
+      const at = new Date(grid.startMs + i * slotMs).toISOString();
+      return mailboxError(
+        `Microsoft Graph's free/busy answer for this calendar is incomplete: it shows the calendar ${viewWord(d)} at ${at} but lists no item there. Convene does not read it as free.`,
+      );
+    }
+  }
+  return null;
+}
+
+function viewWord(d: number): string {
+  switch (d) {
+    case 1:
+      return 'tentative';
+    case 2:
+      return 'busy';
+    case 3:
+      return 'out of office';
+    default:
+      return 'working elsewhere';
+  }
+}
+
+function parseOneSchedule(raw: Record<string, unknown>, grid: AvailabilityViewGrid | undefined): ParsedSchedule {
   const info = readScheduleInformation(raw);
   if (!info) return mailboxError('Microsoft Graph returned free/busy data for this mailbox that Convene cannot read.');
   // Any error object fails the schedule, even an empty one: never read an error as free time.
@@ -97,6 +170,11 @@ function parseOneSchedule(raw: Record<string, unknown>): ParsedSchedule {
     }
     if (endMs < startMs) return mailboxError('Microsoft Graph returned a free/busy item that ends before it starts.');
     items.push({ startMs, endMs, status: freeBusyStatus(item.status) });
+  }
+  if (grid) {
+    const view = typeof raw.availabilityView === 'string' ? raw.availabilityView : null;
+    const incomplete = checkAvailabilityView(view, items, grid);
+    if (incomplete) return incomplete;
   }
   return { status: 'ok', items };
 }

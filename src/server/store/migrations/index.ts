@@ -2,9 +2,19 @@
  * Every migration, in the order they apply. Append new ones at the end.
  */
 import { initial } from './0001-initial';
+import { adminConsent } from './0002-admin-consent';
+import { botConversations } from './0003-bot-conversations';
+import { scheduledJobs } from './0004-scheduled-jobs';
+import { consentHardening } from './0006-consent-hardening';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
 
+/**
+ * Version 5 was assigned to the tenant-provided app registration work, which needed no schema
+ * change: it stays an empty migration so the list is 1..n without gaps.
+ */
+const unused5: Migration = { version: 5, name: 'unused', statements: [] };
+
 /** All migrations, ascending by version. */
-export const migrations: readonly Migration[] = Object.freeze([initial]);
+export const migrations: readonly Migration[] = Object.freeze([initial, adminConsent, botConversations, scheduledJobs, unused5, consentHardening]);
