@@ -194,6 +194,8 @@ export async function main(
 
 interface ClientContext {
   serverUrl: string;
+  /** Trusts the CA of the server's development certificate when `npm start` serves HTTPS (office-addin-dev-certs). */
+  serverFetch: FetchLike;
   simUrl: string;
   /** The simulator's app registration, from dev.json (doctor against `npm start`). */
   simApp: { clientId: string; clientSecret: string } | undefined;
@@ -204,11 +206,22 @@ interface ClientContext {
 function clientContext(env: Record<string, string | undefined>, server: string | undefined): ClientContext {
   const config = loadConfig(env);
   const state = join(config.dataDir, 'dev.json');
-  let dev: { serverUrl?: string; simUrl?: string; caPath?: string; simClientId?: string; simClientSecret?: string } = {};
+  let dev: {
+    serverUrl?: string;
+    serverCaPath?: string;
+    simUrl?: string;
+    caPath?: string;
+    simClientId?: string;
+    simClientSecret?: string;
+  } = {};
   if (existsSync(state)) dev = JSON.parse(readFileSync(state, 'utf8')) as typeof dev;
   const caPem = dev.caPath && existsSync(dev.caPath) ? readFileSync(dev.caPath, 'utf8') : undefined;
   return {
-    serverUrl: (server ?? `http://127.0.0.1:${config.port}`).replace(/\/$/, ''),
+    serverUrl: (server ?? dev.serverUrl ?? `http://127.0.0.1:${config.port}`).replace(/\/$/, ''),
+    serverFetch:
+      dev.serverCaPath && existsSync(dev.serverCaPath)
+        ? createFetch({ caPem: readFileSync(dev.serverCaPath, 'utf8') })
+        : (i, init) => fetch(i, init),
     simUrl: dev.simUrl ?? `https://127.0.0.1:${config.simPort}`,
     simApp: dev.simClientId && dev.simClientSecret ? { clientId: dev.simClientId, clientSecret: dev.simClientSecret } : undefined,
     simFetch: createFetch(caPem ? { caPem } : {}),
@@ -293,7 +306,7 @@ async function callWithHeaders<T>(
 ): Promise<{ body: T; headers: Headers }> {
   let res: Response;
   try {
-    res = await fetch(`${ctx.serverUrl}${path}`, {
+    res = await ctx.serverFetch(`${ctx.serverUrl}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),

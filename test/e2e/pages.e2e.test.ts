@@ -25,10 +25,21 @@ describeWithBrowser('built pages in Chromium', () => {
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
+      // Anything the page's Content-Security-Policy blocks, as Chromium reports it.
+      const cspViolations: string[] = [];
+      page.on('console', (m) => {
+        // Office's own telemetry frame (office.js outside Office, after 3 s) is blocked on purpose.
+        if (/Content Security Policy/i.test(m.text()) && !/telemetryservice\.firstpartyapps\.oaspapps\.com/.test(m.text()))
+          cspViolations.push(m.text());
+      });
       const res = await page.goto(`${stack.url}${path}`);
       expect(res?.status()).toBe(200);
+      expect(res?.headers()['content-security-policy']).toMatch(/default-src 'self'/);
       await page.waitForSelector('#root *');
+      // Let late work (sign-in settings, lazily loaded chunks, inserted styles) happen too.
+      await page.waitForLoadState('networkidle');
       expect(errors).toEqual([]);
+      expect(cspViolations).toEqual([]);
     } finally {
       await browser.close();
     }

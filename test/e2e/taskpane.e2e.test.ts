@@ -45,6 +45,9 @@ const SEED: SeedTenant = {
   ],
 };
 
+/** Office's telemetry endpoints (ULS proxy frame, Aria collectors): never allowed by the taskpane's policy. */
+const OFFICE_TELEMETRY = /telemetryservice\.firstpartyapps\.oaspapps\.com|\.pipe\.aria\.microsoft\.com/;
+
 const DOCS = resolve(__dirname, '..', '..', 'docs');
 /** A 320 px wide screenshot, the whole page or 900 px from the top of `from` (long results). */
 const shoot = async (page: Page, name: string, from?: string) => {
@@ -62,6 +65,14 @@ describeWithBrowser('Outlook taskpane (local preview) in Chromium', () => {
   let page: Page;
   let simClient: SimClient;
   const errors: string[] = [];
+  /**
+   * Chromium's console reports of anything the page's Content-Security-Policy blocked, except
+   * Office's own telemetry: outside Office, office.js frames Microsoft's telemetry proxy
+   * (telemetryservice.firstpartyapps.oaspapps.com) after 3 s; the policy blocks it on purpose,
+   * so nothing of the local preview leaves the machine.
+   */
+  const cspViolations: string[] = [];
+  const officeTelemetryBlocked: string[] = [];
 
   beforeAll(async () => {
     stack = await startStack([SEED], { webRoot: await builtWebRoot() });
@@ -72,6 +83,10 @@ describeWithBrowser('Outlook taskpane (local preview) in Chromium', () => {
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (!/Content Security Policy/i.test(m.text())) return;
+      (OFFICE_TELEMETRY.test(m.text()) ? officeTelemetryBlocked : cspViolations).push(m.text());
+    });
   }, 90_000);
   afterAll(async () => {
     await browser?.close();
@@ -87,6 +102,7 @@ describeWithBrowser('Outlook taskpane (local preview) in Chromium', () => {
     const res = await page.goto(`${stack.url}/taskpane.html`);
     expect(res?.status()).toBe(200);
     expect(await res?.text()).toContain('/office-js/office.js');
+    expect(res?.headers()['content-security-policy']).toMatch(/frame-ancestors 'self' https:\/\/outlook\.office\.com/);
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await expect(page.getByTestId('where').textContent()).resolves.toMatch(/Local preview/);
     await shoot(page, 'signin');
@@ -173,5 +189,9 @@ describeWithBrowser('Outlook taskpane (local preview) in Chromium', () => {
     await expect(page.getByTestId('upcoming').count()).resolves.toBe(0);
     expect((await calendar(`olga@${DOMAIN}`)).some((e) => e.subject === 'Interview: Jane Doe')).toBe(false);
     expect(errors).toEqual([]);
+    // The whole session (office.js, Fluent's styles, dev sign-in, API calls) within the page's policy.
+    expect(cspViolations).toEqual([]);
+    if (officeTelemetryBlocked.length > 0)
+      console.log(`office.js telemetry frames blocked by the policy: ${officeTelemetryBlocked.length}`);
   }, 120_000);
 });

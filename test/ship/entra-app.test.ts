@@ -61,13 +61,48 @@ describe('Entra app registration (infra/entra/aad.manifest.json)', () => {
     for (const p of pre) expect(p.delegatedPermissionIds).toEqual([scopeId]);
   });
 
-  it('registers the redirect URIs: nested app authentication, taskpane, admin consent callback, Bot Framework token', () => {
-    expect(app.spa.redirectUris).toEqual(['brk-multihub://${{CONVENE_DOMAIN}}', 'https://${{CONVENE_DOMAIN}}/taskpane.html']);
+  it('registers the redirect URIs: nested app authentication, taskpane dialog fallback, pages, admin consent callback, Bot Framework token', () => {
+    expect(app.spa.redirectUris).toEqual([
+      'brk-multihub://${{CONVENE_DOMAIN}}',
+      'https://${{CONVENE_DOMAIN}}/taskpane.html?signin=dialog',
+      'https://${{CONVENE_DOMAIN}}/taskpane.html',
+      'https://${{CONVENE_DOMAIN}}/admin',
+    ]);
     expect(app.web.redirectUris).toEqual([
       'https://${{CONVENE_DOMAIN}}/admin/consent/callback',
       'https://token.botframework.com/.auth/web/redirect',
     ]);
     expect(app.web.implicitGrantSettings).toEqual({ enableAccessTokenIssuance: false, enableIdTokenIssuance: false });
+  });
+
+  it('the SPA redirect URIs are the ones the pages send (MSAL.js redirectUri: origin + path [+ ?signin=dialog])', () => {
+    const taskpaneAuth = readFileSync(join(ROOT, 'src', 'addin', 'taskpane', 'auth.ts'), 'utf8');
+    const pageSignIn = readFileSync(join(ROOT, 'src', 'addin', 'common', 'sign-in.ts'), 'utf8');
+    expect(taskpaneAuth).toContain('redirectUri: `${location.origin}${location.pathname}?signin=dialog`');
+    expect(pageSignIn).toContain('redirectUri: `${location.origin}${location.pathname}`');
+    // The admin page is served at /admin, the taskpane at /taskpane.html (server routes).
+    const main = readFileSync(join(ROOT, 'src', 'server', 'main.ts'), 'utf8');
+    expect(main).toMatch(/path: '\/admin',/);
+    expect(readFileSync(join(ROOT, 'src', 'server', 'http', 'taskpane-page.ts'), 'utf8')).toContain("server.get('/taskpane.html'");
+  });
+
+  it('every https redirect URI is on a domain both add-in manifests trust (validDomains, AppDomains)', () => {
+    const vars: Record<string, string> = { ...loadEnv(ROOT, 'local'), AAD_APP_OBJECT_ID: '00000000-0000-4000-8000-000000000001' };
+    const filled = JSON.parse(fillPlaceholders(template, vars, { source: 'aad.manifest.json' })) as Json;
+    const manifest = JSON.parse(
+      fillPlaceholders(readFileSync(join(ROOT, 'manifest', 'manifest.json'), 'utf8'), vars, { source: 'manifest.json' }),
+    ) as Json;
+    const xml = fillPlaceholders(readFileSync(join(ROOT, 'manifest', 'outlook-addin.xml'), 'utf8'), vars, { source: 'outlook-addin.xml' });
+    const appDomains = [...xml.matchAll(/<AppDomain>([^<]+)<\/AppDomain>/g)].map((m) => m[1]!);
+    const spaHosts = (filled.spa.redirectUris as string[]).filter((u) => u.startsWith('https://')).map((u) => new URL(u).host);
+    expect(spaHosts).toHaveLength(3);
+    for (const host of new Set(spaHosts)) {
+      expect(manifest.validDomains).toContain(host);
+      expect(appDomains).toContain(`https://${host}`);
+    }
+    for (const uri of filled.web.redirectUris as string[]) expect(manifest.validDomains).toContain(new URL(uri).host);
+    // Nested app authentication's broker redirect names the same origin the taskpane is served from.
+    expect(filled.spa.redirectUris[0]).toBe(`brk-multihub://${new URL(vars.TASKPANE_URL!).host}`);
   });
 
   it('defines the Convene.Admin app role for users', () => {

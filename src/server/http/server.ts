@@ -18,6 +18,8 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Largest body any route accepts, bytes (default 64 KiB). */
   maxBodyBytes?: number;
+  /** Serve HTTPS with this PEM certificate and key (development, `tls.ts`); absent: plain HTTP. */
+  tls?: { certificate: Buffer; key: Buffer } | undefined;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -25,7 +27,12 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 /** Builds the restify server (not listening yet). */
 export function createHttpServer(options: HttpServerOptions): Server {
   const log = options.logger.child({ module: 'http' });
-  const server = restify.createServer({ name: 'convene', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
+  const server = restify.createServer({
+    name: 'convene',
+    handleUncaughtExceptions: false,
+    ignoreTrailingSlash: true,
+    ...(options.tls ? { certificate: options.tls.certificate, key: options.tls.key } : {}),
+  });
   const globalMax = options.maxBodyBytes ?? 64 * 1024;
 
   server.use(restify.plugins.queryParser({ mapParams: false }));
@@ -46,7 +53,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       let response: HttpResponse;
       try {
         const auth = route.auth ? await options.verifier.verify(req.header('authorization')) : undefined;
-        const body = route.method === 'POST' ? await readJson(req, limit) : undefined;
+        const body = route.method === 'POST' || route.method === 'PUT' ? await readJson(req, limit) : undefined;
         const routeRequest: RouteRequest = {
           body,
           query: flatQuery(req.query),
@@ -54,6 +61,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
           headers: req.headers as Record<string, string | undefined>,
           auth,
           requestId,
+          ...(req.socket?.remoteAddress ? { clientIp: req.socket.remoteAddress } : {}),
         };
         response = await route.handler(routeRequest);
       } catch (e) {
@@ -65,6 +73,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     };
     if (route.method === 'GET') server.get(route.path, handler);
     else if (route.method === 'POST') server.post(route.path, handler);
+    else if (route.method === 'PUT') server.put(route.path, handler);
     else server.del(route.path, handler);
   }
 
@@ -140,4 +149,30 @@ async function readJson(req: Request, limit: number): Promise<unknown> {
   } catch {
     throw new ConveneError('invalid_request', 'The request body is not valid JSON.');
   }
+}
+
+/** A route that needs restify's own request and response (the bot: botbuilder's CloudAdapter writes the response itself). */
+export interface RawJsonRoute {
+  path: string;
+  /** Largest accepted body, bytes. */
+  maxBodyBytes: number;
+  /** Called with `req.body` set to the parsed JSON body; must write the response. */
+  handle(req: Request & { body?: unknown }, res: Response): Promise<void>;
+}
+
+/**
+ * Mounts `POST route.path`: the body is read (bounded) and parsed like every other route's, and
+ * a bad body (too large, not JSON) or a thrown error answers in Convene's error shape.
+ */
+export function mountRawJsonRoute(server: Server, route: RawJsonRoute, logger: Logger): void {
+  const log = logger.child({ module: 'http' });
+  server.post(route.path, async (req: Request, res: Response) => {
+    const requestId = (req as RequestWithId).conveneRequestId;
+    try {
+      (req as Request & { body?: unknown }).body = await readJson(req, route.maxBodyBytes);
+      await route.handle(req, res);
+    } catch (e) {
+      send(res, toErrorResponse(e, requestId, log));
+    }
+  });
 }

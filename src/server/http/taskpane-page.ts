@@ -26,6 +26,11 @@ export interface TaskpaneOptions {
   officeJs?: 'cdn' | 'local';
   /** The office.js `dist` directory (default: `@microsoft/office-js/dist` from node_modules). */
   officeJsDir?: string;
+  /**
+   * The page's `Content-Security-Policy` (from `taskpaneContentSecurityPolicy` in
+   * `page-security.ts`; it limits `frame-ancestors` to Outlook's origins). Absent: none sent.
+   */
+  contentSecurityPolicy?: string;
 }
 
 const TYPES: Record<string, string> = {
@@ -69,9 +74,11 @@ export function mountTaskpane(server: Server, options: TaskpaneOptions): void {
   server.get('/taskpane.html', async (_req: Request, res: Response) => {
     const content = read();
     if (!content) return notFound(res, '/taskpane.html is not built: run `npm run build` (or `npm start`).');
-    // Framed by Outlook (web, desktop, Mac): no frame-ancestors restriction.
+    // Framed by Outlook on the web: no X-Frame-Options (it cannot name Outlook's origins); the
+    // policy's frame-ancestors does.
     res.writeHead(200, {
       ...BASE_HEADERS,
+      ...(options.contentSecurityPolicy ? { 'Content-Security-Policy': options.contentSecurityPolicy } : {}),
       'Content-Type': 'text/html; charset=utf-8',
       'Content-Length': content.length,
       'Cache-Control': 'no-cache',
