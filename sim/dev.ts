@@ -6,12 +6,16 @@
  *
  * A dev tool: it lives in sim/ and may import the server; the server never imports sim/.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { isConveneError } from '../src/shared/errors';
 import { loadConfig } from '../src/server/config';
 import { main as serverMain } from '../src/server/main';
+import { officeAddinDevCertificates } from '../src/server/http/tls';
+import { createFetch } from '../src/server/net';
+import { startDevChat } from './chat';
 import { CONTOSO_TENANT_ID, loadSeedFiles, startSimulator } from './index';
 import { createAppOnSimulator } from './wiring';
 
@@ -19,20 +23,48 @@ import { createAppOnSimulator } from './wiring';
 export const DEV_STATE_FILE = 'dev.json';
 
 async function run(): Promise<void> {
-  const config = loadConfig(process.env);
-  if (config.app) return serverMain();
+  // Outlook loads add-ins only over HTTPS: with office-addin-dev-certs' files present
+  // (`npx office-addin-dev-certs install`) serve https://localhost:<PORT> with them, unless
+  // CONVENE_TLS_CERT_PATH / CONVENE_TLS_KEY_PATH say otherwise (set empty: plain HTTP).
+  const chosen = 'CONVENE_TLS_CERT_PATH' in process.env || 'CONVENE_TLS_KEY_PATH' in process.env;
+  const devCerts = chosen ? undefined : officeAddinDevCertificates(homedir());
+  const env = devCerts ? { ...process.env, CONVENE_TLS_CERT_PATH: devCerts.certPath, CONVENE_TLS_KEY_PATH: devCerts.keyPath } : process.env;
+  const config = loadConfig(env);
+  process.stdout.write(
+    config.tls
+      ? `HTTPS with ${config.tls.certPath} and ${config.tls.keyPath}${devCerts ? ' (office-addin-dev-certs)' : ''}.\n`
+      : `Plain HTTP${chosen ? '' : ' (no ~/.office-addin-dev-certs/localhost.crt: for Outlook, run `npx office-addin-dev-certs install` and start again)'}.\n`,
+  );
+  if (config.app) return serverMain(env);
 
   const seeds = config.simSeedFiles.length > 0 ? loadSeedFiles(config.simSeedFiles.map((f) => resolve(f))) : undefined;
   const sim = await startSimulator({ port: config.simPort, ...(seeds ? { seeds } : {}) });
   const app = await createAppOnSimulator(sim, config);
-  const url = await app.listen(config.port, '127.0.0.1');
+  // The dev certificate names localhost (and 127.0.0.1); the add-in manifest of `npm run package` points at https://localhost:<PORT>.
+  const listenUrl = await app.listen(config.port, '127.0.0.1');
+  const url = listenUrl.replace(/^https:\/\/127\.0\.0\.1:/, 'https://localhost:');
+  const serverCaPath = devCerts && existsSync(devCerts.caPath) ? devCerts.caPath : undefined;
 
   mkdirSync(config.dataDir, { recursive: true });
   const caPath = join(config.dataDir, 'sim-ca.pem');
   writeFileSync(caPath, sim.caPem);
   writeFileSync(
     join(config.dataDir, DEV_STATE_FILE),
-    JSON.stringify({ serverUrl: url, simUrl: sim.url, caPath: resolve(caPath) }, null, 2),
+    // The simulator's own (fake) app registration, for `npx convene doctor` against it; owner-only file.
+    JSON.stringify(
+      {
+        serverUrl: listenUrl,
+        // The CA that issued the server's certificate (office-addin-dev-certs), for the CLI over HTTPS.
+        ...(serverCaPath ? { serverCaPath } : {}),
+        simUrl: sim.url,
+        caPath: resolve(caPath),
+        simClientId: sim.clientId,
+        simClientSecret: sim.clientSecret,
+      },
+      null,
+      2,
+    ),
+    { mode: 0o600 },
   );
 
   const tenant = sim.tenants[0];
@@ -48,6 +80,15 @@ async function run(): Promise<void> {
         .slice(0, 3)
         .map((u) => u.upn);
   const token = organizer ? await sim.mintUserToken(organizer.upn, { expiresInSeconds: 12 * 3600 }) : '';
+  // Without MicrosoftAppId the bot takes activities without Bot Framework auth: an offline chat
+  // client for it (Web Chat over a loopback Direct Line, sim/chat.ts) on plain HTTP, SIM_PORT + 1.
+  const chat = config.bot.appId
+    ? undefined
+    : await startDevChat(sim, listenUrl, {
+        port: config.simPort === 0 ? 0 : config.simPort + 1,
+        ...(organizer ? { defaultUpn: organizer.upn } : {}),
+        ...(serverCaPath ? { fetch: createFetch({ caPem: readFileSync(serverCaPath, 'utf8') }) } : {}),
+      });
   const monday = DateTime.utc().startOf('week').plus({ weeks: 1 });
   const body = JSON.stringify({
     panel,
@@ -72,14 +113,28 @@ async function run(): Promise<void> {
     `Or with the CLI (in another terminal):`,
     `  npx convene availability --as ${organizer?.upn ?? '<upn>'} --panel ${panel.join(',')} --duration 60 --max 10`,
     `  npx convene book --as ${organizer?.upn ?? '<upn>'} --candidate "Jane Doe <jane@candidates.example>" --panel ${panel.slice(0, 3).join(',')} --start <a slot's start> --duration 60`,
+    '',
+    ...(chat
+      ? [
+          `Chat with the Teams bot: ${chat.url}/   (Bot Framework Web Chat, offline; signed in as ${organizer?.upn ?? '?'}, another user: ${chat.url}/?upn=<upn>)`,
+          '',
+        ]
+      : []),
+    `Teams bot: ${url}/api/messages (Bot Framework auth off locally; the Teams user maps to a simulator user). ${chat ? 'Or chat' : 'Chat'} by hand with`,
+    `  ${serverCaPath ? `NODE_EXTRA_CA_CERTS=${serverCaPath} ` : ''}npx @microsoft/m365agentsplayground -e ${url}/api/messages -c msteams`,
+    `  as user ${organizer?.id ?? '<object id>'} in tenant ${tenant?.id ?? '<tenant id>'}${chat ? ' (needs the internet). In either chat,' : ', and'} type e.g.`,
+    `  schedule a 1 hour interview for Jane Doe jane@candidates.example with ${panel
+      .slice(0, 3)
+      .map((p) => p.split('@')[0])
+      .join(', ')} next week`,
     'Stop with Ctrl+C.',
     '',
   ];
   process.stdout.write(out.join('\n'));
 
   const stop = () => {
-    void app
-      .close()
+    void (chat ? chat.close() : Promise.resolve())
+      .then(() => app.close())
       .then(() => sim.close())
       .then(() => process.exit(0));
   };

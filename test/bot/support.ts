@@ -1,12 +1,14 @@
 /**
  * Shared pieces of the bot tests: test tenants (Northwind plus a second "Lukas", so a first name
- * is ambiguous), Teams-shaped activities, and the Adaptive Card 1.5 schema validator (Microsoft's
- * schema from ../shared/contracts, read relative to the repository root as CI does).
+ * is ambiguous), Teams-shaped activities (their Teams fields as the local chat, sim/chat.ts, sends
+ * them), and the Adaptive Card 1.5 schema validator (Microsoft's schema from ../shared/contracts,
+ * read relative to the repository root as CI does).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { SeedTenant } from '../../sim';
+import type { TeamsUser } from '../../sim/chat';
 import { DOMAIN, NORTHWIND_TID, TAILSPIN_TID, testTenants, users } from '../fixtures/northwind';
 
 export { NORTHWIND_TID, TAILSPIN_TID, users } from '../fixtures/northwind';
@@ -31,31 +33,11 @@ export function botTenants(nowMs: number): SeedTenant[] {
   return tenants;
 }
 
-/** Who sends an activity: a Teams user of a tenant. */
-export interface TeamsUser {
-  oid: string;
-  tid: string;
-  name?: string;
-}
+export { teamsFields, type TeamsUser } from '../../sim/chat';
 
 export const olivia: TeamsUser = { oid: users.olivia.id, tid: NORTHWIND_TID, name: 'Olivia Brown' };
 export const priya: TeamsUser = { oid: users.priya.id, tid: NORTHWIND_TID, name: 'Priya Nair' };
 export const samUser: TeamsUser = { oid: sam.id, tid: TAILSPIN_TID, name: 'Sam Taylor' };
-
-/**
- * The Teams-specific parts of an activity from `user` (what Teams sends: `from.aadObjectId`,
- * `channelData.tenant.id`, `conversation.tenantId`).
- * @see https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/conversation-basics
- */
-export function teamsFields(user: TeamsUser, conversationId = `a:personal-${user.oid}`) {
-  return {
-    channelId: 'msteams',
-    from: { id: `29:${user.oid}`, aadObjectId: user.oid, name: user.name ?? 'user' },
-    recipient: { id: '28:convene-bot', name: 'Convene' },
-    conversation: { id: conversationId, conversationType: 'personal', tenantId: user.tid },
-    channelData: { tenant: { id: user.tid } },
-  };
-}
 
 let validator: ValidateFunction | undefined;
 

@@ -1,7 +1,7 @@
 /**
  * The bot in Microsoft's own chat client: Bot Framework Web Chat (prebuilt bundle from
  * node_modules, rendering cards with the Adaptive Cards renderer) in headless Chromium, talking
- * through the loopback Direct Line adapter (test/bot/direct-line.ts) to the whole stack. A
+ * through the local chat's loopback Direct Line stand-in (sim/chat.ts, what `npm start` serves) to the whole stack. A
  * coordinator types a request, sees the proposals card, books a slot, sees the booked card, and
  * the event is in the simulator's organizer calendar.
  *
@@ -14,8 +14,8 @@ import type { Browser, Page } from 'playwright-core';
 import { createFetch } from '../../src/server/net';
 import { describeWithBrowser, launchBrowser } from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
-import { type DirectLine, startDirectLine } from './direct-line';
-import { botTenants, olivia, users } from './support';
+import { type Chat, simulatorChatUsers, startChat } from '../../sim/chat';
+import { botTenants, NORTHWIND_TID, users } from './support';
 
 const DOCS = resolve(__dirname, '../../docs');
 
@@ -26,24 +26,24 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 describeWithBrowser('the bot in Bot Framework Web Chat', () => {
   let stack: Stack;
-  let directLine: DirectLine;
+  let chat: Chat;
   let browser: Browser;
 
   beforeAll(async () => {
     stack = await startStack(botTenants(Date.now()));
-    directLine = await startDirectLine(stack.url, olivia);
+    chat = await startChat({ botUrl: stack.url, users: () => simulatorChatUsers(stack.sim, NORTHWIND_TID), defaultUpn: users.olivia.upn });
     browser = await launchBrowser();
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await directLine?.close();
+    await chat?.close();
     await stack?.close();
   });
 
   it('types a request, sees the proposals card, books a slot, sees the booked card and the event', async () => {
     const page = await browser.newPage({ viewport: { width: 900, height: 1100 } });
-    await page.goto(directLine.url);
+    await page.goto(chat.url);
     const input = page.locator('[data-id="webchat-sendbox-input"]');
     await input.waitFor({ timeout: 15_000 });
     await input.fill('schedule a 45 minute interview for Jane Doe jane@candidates.example with Priya and Mateo Garcia next week');
