@@ -6,6 +6,9 @@
  *
  * Routes:
  * - `GET /admin/consent/start?tenant=<tenant id or verified domain>` -> 302 to Entra ID's admin consent page
+ *   (unauthenticated: connects a tenant Convene has no record of, or one whose consent was revoked)
+ * - `POST /api/admin/consent/start` {@link ConsentStartRequest} -> {@link ConsentStartResponse} (signed-in
+ *   `Convene.Admin` of the tenant; the only start that connects a tenant disconnected in Convene again)
  * - `GET /admin/consent/callback` -> 302 to `/admin?tenant=<tid>&result=connected` or `/admin?result=<code>`
  * - `GET /api/admin/tenants/{tid}` -> {@link TenantStatus}
  * - `POST /api/admin/tenants/{tid}/mailbox-check` {@link MailboxCheckRequest} -> {@link MailboxCheckResponse}
@@ -17,6 +20,7 @@
  */
 import { z } from 'zod';
 import { Email } from './api';
+import { AppRegistrationStatus } from './app-registration';
 
 /** Convene's app role for IT admins (the `roles` claim of the user token). */
 export const ADMIN_APP_ROLE = 'Convene.Admin';
@@ -37,6 +41,37 @@ export const TenantHint = z
 /** Query of `GET /admin/consent/start`; without `tenant` the admin picks the organization when signing in (`organizations`). */
 export const ConsentStartQuery = z.strictObject({ tenant: TenantHint.optional() });
 export type ConsentStartQuery = z.infer<typeof ConsentStartQuery>;
+
+/**
+ * `POST /api/admin/consent/start` body: the signed-in admin's own tenant (id or verified domain),
+ * or nothing for "my tenant" (the token's `tid`). Another tenant is refused with 403.
+ */
+export const ConsentStartRequest = z.strictObject({ tenant: TenantHint.optional() });
+export type ConsentStartRequest = z.infer<typeof ConsentStartRequest>;
+
+/**
+ * `POST /api/admin/consent/start` response: the admin consent URL the page navigates to. The
+ * response also sets the same HttpOnly browser-binding cookie as `GET /admin/consent/start`.
+ */
+export const ConsentStartResponse = z.object({ url: z.string() });
+export type ConsentStartResponse = z.infer<typeof ConsentStartResponse>;
+
+/** Shown when Graph refused every mailbox of one request with a plain 403 (the status's `accessWarning.reason`). */
+export const ACCESS_WARNING_REASON =
+  'Microsoft Graph refused every mailbox in a request: consent may have been withdrawn or the scope is too narrow.';
+
+/**
+ * Microsoft Graph refused every mailbox of one request with a plain 403 (no access policy or RBAC
+ * scope named). Not revocation: RBAC for Applications may answer that way for out-of-scope
+ * mailboxes. A later successful Graph call clears it.
+ */
+export const AccessWarning = z.object({
+  /** When it was last seen, ISO 8601 UTC. */
+  at: z.string(),
+  /** Plain words for the admin. */
+  reason: z.string(),
+});
+export type AccessWarning = z.infer<typeof AccessWarning>;
 
 /**
  * Consent state of a tenant in Convene.
@@ -78,8 +113,15 @@ export const TenantStatus = z.object({
   consentStatus: ConsentStatus,
   /** When consent was last proven (ISO 8601 UTC), null when never. */
   consentedAt: z.string().nullable(),
-  /** The admin who went through Convene's consent page (display only), when known. */
+  /**
+   * The admin who went through Convene's consent page (display only: name, else object id), when
+   * known: set when the consent was started signed in (`POST /api/admin/consent/start`).
+   */
   consentedBy: z.string().nullable(),
+  /** That admin's object id, when known. */
+  consentedByOid: z.string().nullable(),
+  /** Graph refused every mailbox of a request (see {@link AccessWarning}); null when not, or cleared since. */
+  accessWarning: AccessWarning.nullable(),
   /** When the tenant was disconnected (ISO 8601 UTC), else null. */
   offboardedAt: z.string().nullable(),
   /** Application permissions in the tenant's app-only token `roles` claim. */
@@ -88,13 +130,23 @@ export const TenantStatus = z.object({
   permissions: z.array(PermissionStatus),
   /** `multitenant`: Convene's app registration; `tenant`: the tenant's own app registration. */
   credentialMode: z.enum(['multitenant', 'tenant']),
-  /** The application (client) id Convene signs in with for this tenant (the one the scripts name). */
+  /**
+   * The application (client) id Convene signs in with for this tenant (the one the scripts name):
+   * the tenant's own app registration when `credentialMode` is `tenant`, else Convene's.
+   */
   appId: z.string(),
+  /** The tenant's own app registration (non-secret facts), or `{mode: "multitenant"}`. */
+  appRegistration: AppRegistrationStatus,
+  /** Days Convene keeps audit log entries (`CONVENE_AUDIT_RETENTION_DAYS`), also after a disconnect. */
+  auditRetentionDays: z.number().int(),
   /** Scripts generated with `appId`. */
   powershell: ScopingScripts,
-  /** Where the admin (re)connects the tenant: `/admin/consent/start?tenant=<tid>`. */
+  /**
+   * Where the admin (re)connects the tenant: `/admin/consent/start?tenant=<tid>`. A tenant that is
+   * `disconnected` connects again only through `POST /api/admin/consent/start` (signed in).
+   */
   connectUrl: z.string(),
-  /** The Entra admin center page of Convene's enterprise application (to review or delete it). */
+  /** The Entra admin center page of the enterprise application Convene signs in with (to review or delete it). */
   entraEnterpriseAppUrl: z.string(),
 });
 export type TenantStatus = z.infer<typeof TenantStatus>;
@@ -147,6 +199,8 @@ export type DeleteMyDataResponse = z.infer<typeof DeleteMyDataResponse>;
 /** Where the consent callback sends the admin: `result` of `/admin?result=<code>`. */
 export const ConsentResultCode = z.enum([
   'connected',
+  'connected_tenant_app',
+  'reconnect_requires_admin_sign_in',
   'declined',
   'app_not_in_tenant',
   'approval_required',
@@ -187,6 +241,22 @@ export const CONSENT_RESULTS: Readonly<Record<ConsentResultCode, ConsentResultTe
       'Microsoft Entra ID confirmed your admin consent and Convene received a token for your organization. Convene can now read free/busy and working hours and book interviews in organizers’ own calendars.',
     nextStep:
       'Limit Convene to the interviewers’ mailboxes with RBAC for Applications (recommended) or an Application Access Policy, then run the mailbox check below.',
+  },
+  connected_tenant_app: {
+    severity: 'success',
+    title: 'Convene’s app is consented; your own app registration stays in use',
+    explanation:
+      'Microsoft Entra ID confirmed your admin consent to Convene’s app. Your organization also gave Convene its own app registration, so Convene keeps signing in with that one, with its permissions; nothing about it changed.',
+    nextStep:
+      'To switch to Convene’s app instead, remove your own app registration below; Convene then checks the consent to its app on the next request.',
+  },
+  reconnect_requires_admin_sign_in: {
+    severity: 'error',
+    title: 'Sign in to connect your organization again',
+    explanation:
+      'An administrator disconnected your organization in Convene. Only a signed-in Convene admin of your organization (app role Convene.Admin) can connect it again, so this attempt, started without signing in, changed nothing.',
+    nextStep:
+      'Sign in on this page with an account that has the Convene.Admin role in your organization, then choose Connect with Microsoft.',
   },
   declined: {
     severity: 'warning',

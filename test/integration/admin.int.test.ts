@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { SeedTenant } from '../../sim';
-import { CONSENT_RESULTS } from '../../src/shared/admin';
+import { ACCESS_WARNING_REASON, CONSENT_RESULTS } from '../../src/shared/admin';
 import { type Stack, startStack } from '../support/stack';
 
 const ROLES = ['Calendars.ReadWrite', 'MailboxSettings.Read', 'User.ReadBasic.All'];
@@ -22,7 +22,11 @@ const T = {
   withdrawn: '77777777-7777-4777-8777-777777777777',
   named: '88888888-8888-4888-8888-888888888888',
   unknown: '99999999-9999-4999-8999-999999999999',
+  rejoin: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa',
+  ownApp: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb',
 };
+/** The own app registration of tenant `ownApp` (issue 3, item 3). */
+const OWN_APP = { clientId: 'b0000000-0000-4000-8000-0000000000b1', clientSecret: 'Own~S3cret.value_0123456789abcdef' };
 
 let n = 0;
 function user(upn: string, admin = false): SeedTenant['users'][number] {
@@ -63,6 +67,8 @@ const seeds: SeedTenant[] = [
   tenant(T.noGrant, 'nogrant.example', { consent: { granted: true, roles: ['User.ReadBasic.All'] } }, ['x', 'y']),
   tenant(T.withdrawn, 'withdrawn.example', { consent: { granted: true, roles: ROLES } }, ['w']),
   tenant(T.named, 'named.example', { consent: { granted: false, roles: [...ROLES, 'Organization.Read.All'] } }, []),
+  tenant(T.rejoin, 'rejoin.example', { consent: { granted: true, roles: ROLES } }, ['rita']),
+  tenant(T.ownApp, 'ownapp.example', { consent: { granted: true, roles: ROLES }, appRegistrations: [OWN_APP] }, ['olga']),
 ];
 // Mailbox without Exchange Online: notFound in the mailbox check.
 (seeds[0] as SeedTenant).users.push({ ...user('ivan@contoso.example'), mailboxEnabled: false });
@@ -112,6 +118,22 @@ class Browser {
     };
   }
 
+  /** `POST /api/admin/consent/start` signed in as `upn`: the consent URL (its cookie kept in this browser). */
+  async startSignedIn(upn: string, body?: unknown): Promise<URL> {
+    const res = await fetch(`${stack.url}/api/admin/consent/start`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await token(upn)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    expect([res.status, text]).toEqual([200, expect.stringContaining('"url"')]);
+    for (const c of res.headers.getSetCookie()) {
+      const [k, v] = (c.split(';')[0] as string).split('=') as [string, string];
+      this.cookies.set(k, v);
+    }
+    return new URL((JSON.parse(text) as { url: string }).url);
+  }
+
   /** From `/admin/consent/start...` to Microsoft's page: the consent URL (with its state). */
   async start(query = ''): Promise<URL> {
     const res = await this.request(`/admin/consent/start${query}`);
@@ -159,6 +181,9 @@ class Browser {
 }
 
 const token = (upn: string) => stack.token(upn);
+/** The simulator's request counters (`token` counts every Entra ID request: metadata and tokens). */
+const simCounters = async () =>
+  (await (await undiciFetch(`${stack.sim.url}/_sim/requests`, { dispatcher: simAgent })).json()) as { graph: number; token: number };
 const status = async (tid: string, upn: string) => stack.call('GET', `/api/admin/tenants/${tid}`, { token: await token(upn) });
 
 describe('GET /admin/consent/start', () => {
@@ -427,23 +452,34 @@ describe('POST /api/admin/tenants/{tid}/mailbox-check', () => {
 });
 
 describe('revocation', () => {
-  it('Graph refusing every mailbox of a request flips the tenant to revoked; the dual lock then refuses it', async () => {
+  it('Graph refusing every mailbox of a request is an access warning on the status, not revocation; a later success clears it', async () => {
     const admin = await token('admin@nogrant.example');
-    const res = await stack.call('POST', `/api/admin/tenants/${T.noGrant}/mailbox-check`, {
-      token: admin,
-      body: { mailboxes: ['x@nogrant.example', 'y@nogrant.example'] },
-    });
+    const check = (mailboxes: string[]) =>
+      stack.call('POST', `/api/admin/tenants/${T.noGrant}/mailbox-check`, { token: admin, body: { mailboxes } });
+    const res = await check(['x@nogrant.example', 'y@nogrant.example']);
     expect(res.body.map((r: { access: string }) => r.access)).toEqual(['blocked', 'blocked']);
-    expect((await status(T.noGrant, 'admin@nogrant.example')).body.consentStatus).toBe('revoked');
+    const warned = (await status(T.noGrant, 'admin@nogrant.example')).body;
+    expect(warned.consentStatus).toBe('granted');
+    expect(warned.accessWarning).toEqual({ at: expect.any(String), reason: ACCESS_WARNING_REASON });
+    expect(Date.now() - Date.parse(warned.accessWarning.at)).toBeLessThan(60_000);
 
-    const graphBefore = stack.sim.requestCount();
+    // The dual lock does not refuse the tenant on that alone: its users keep working.
     const again = await stack.call('GET', '/api/people?q=x', { token: admin });
-    expect([again.status, again.body.error.code]).toEqual([403, 'tenant_not_consented']);
-    expect(stack.sim.requestCount()).toBe(graphBefore);
+    expect(again.status).toBe(200);
+    // Still warned (a call that reaches no mailbox does not clear it).
+    expect((await status(T.noGrant, 'admin@nogrant.example')).body.accessWarning).not.toBeNull();
 
-    // Consent proven again through the consent page.
-    expect((await new Browser().connect(`?tenant=${T.noGrant}`)).result).toBe('connected');
-    expect((await status(T.noGrant, 'admin@nogrant.example')).body.consentStatus).toBe('granted');
+    // An admin grants the permissions in Entra ID; the next app token carries them and Graph answers.
+    const simRes = await undiciFetch(`${stack.sim.url}/_sim/tenants/${T.noGrant}/consent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ granted: true, roles: ROLES }),
+      dispatcher: simAgent,
+    });
+    expect(simRes.status).toBe(200);
+    stack.app.tokens.invalidate(T.noGrant); // as when the cached token expires
+    expect((await check(['x@nogrant.example'])).body[0].access).toBe('reachable');
+    expect((await status(T.noGrant, 'admin@nogrant.example')).body).toMatchObject({ consentStatus: 'granted', accessWarning: null });
   });
 
   it('Entra ID refusing the app token (AADSTS700016) flips the tenant to revoked', async () => {
@@ -465,6 +501,16 @@ describe('revocation', () => {
     const s = await status(T.withdrawn, 'admin@withdrawn.example');
     expect(s.body.consentStatus).toBe('revoked');
     expect((await stack.app.store.tenants.get(T.withdrawn))?.revokedReason).toBe('token');
+
+    // A revoked tenant connects again without signing in first (only a disconnect needs that).
+    await undiciFetch(`${stack.sim.url}/_sim/tenants/${T.withdrawn}/consent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ granted: true }),
+      dispatcher: simAgent,
+    });
+    expect((await new Browser().connect(`?tenant=${T.withdrawn}`)).result).toBe('connected');
+    expect((await status(T.withdrawn, 'admin@withdrawn.example')).body).toMatchObject({ consentStatus: 'granted', consentedBy: null });
   });
 });
 
@@ -533,7 +579,166 @@ describe('offboarding', () => {
     expect(stack.sim.requestCount()).toBe(graphBefore);
     expect((await status(T.contoso, 'admin@contoso.example')).body.consentStatus).toBe('disconnected');
 
-    expect((await new Browser().connect(`?tenant=${T.contoso}`)).result).toBe('connected');
+    // Connected again only by a signed-in Convene.Admin of the tenant.
+    expect((await new Browser().connect(`?tenant=${T.contoso}`)).result).toBe('reconnect_requires_admin_sign_in');
+    expect((await stack.app.store.tenants.get(T.contoso))?.consentStatus).toBe('disconnected');
+    const b = new Browser();
+    const done = await b.callback(await b.atConsentPage(await b.startSignedIn('admin@contoso.example')));
+    expect(done.result).toBe('connected');
     expect((await stack.call('GET', '/api/people?q=bo', { token: await token('bob@contoso.example') })).status).toBe(200);
+  });
+});
+
+describe('connecting a disconnected tenant again (forged re-connect)', () => {
+  const adminUpn = 'admin@rejoin.example';
+  const oidOf = (upn: string) => stack.sim.users.find((u) => u.upn === upn)?.id as string;
+
+  beforeAll(async () => {
+    // Used (recorded on first use), then disconnected by its admin; Convene's app stays in Entra ID.
+    expect((await stack.call('GET', '/api/people?q=ri', { token: await token(adminUpn) })).status).toBe(200);
+    expect((await stack.call('DELETE', `/api/admin/tenants/${T.rejoin}`, { token: await token(adminUpn) })).status).toBe(200);
+  });
+
+  it('refuses a forged callback on an unauthenticated start, without asking Entra ID for a token', async () => {
+    for (const query of ['', `?tenant=${T.rejoin}`, '?tenant=rejoin.example']) {
+      const b = new Browser();
+      const state = (await b.start(query)).searchParams.get('state') as string;
+      const before = await simCounters();
+      const forged = await b.callback(`/admin/consent/callback?admin_consent=True&tenant=${T.rejoin}&state=${state}`);
+      expect(forged.result).toBe('reconnect_requires_admin_sign_in');
+      // Neither Entra ID (token, metadata) nor Graph was asked anything.
+      expect(await simCounters()).toEqual(before);
+    }
+    expect(await stack.app.store.tenants.get(T.rejoin)).toMatchObject({ consentStatus: 'disconnected', grantedRoles: [] });
+    const refused = await stack.call('GET', '/api/people?q=ri', { token: await token('rita@rejoin.example') });
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'tenant_not_consented']);
+    expect(CONSENT_RESULTS.reconnect_requires_admin_sign_in.nextStep).toMatch(/Sign in/);
+  });
+
+  it('refuses a signed-in start to anyone but a Convene.Admin of that very tenant', async () => {
+    const post = async (upn: string | undefined, body?: unknown) =>
+      stack.call('POST', '/api/admin/consent/start', {
+        token: upn ? await token(upn) : undefined,
+        ...(body === undefined ? {} : { body }),
+      });
+    expect((await post(undefined)).status).toBe(401);
+    const user = await post('rita@rejoin.example');
+    expect([user.status, user.body.error.code]).toEqual([403, 'forbidden']);
+    const otherAdmin = await post('admin@fabrikam.example', { tenant: T.rejoin });
+    expect([otherAdmin.status, otherAdmin.body.error.code]).toEqual([403, 'forbidden']);
+    const otherDomain = await post('admin@fabrikam.example', { tenant: 'rejoin.example' });
+    expect([otherDomain.status, otherDomain.body.error.code]).toEqual([403, 'forbidden']);
+    for (const body of [{ tenant: 'https://evil.example/' }, { tenant: T.rejoin, next: '/x' }, ['x']]) {
+      const bad = await post(adminUpn, body);
+      expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_request']);
+    }
+    const unknownDomain = await post(adminUpn, { tenant: 'nowhere.example' });
+    expect([unknownDomain.status, unknownDomain.body.error.code]).toEqual([400, 'invalid_request']);
+  });
+
+  it('a signed-in start by its admin connects it again, bound to that tenant, and names the consenting admin', async () => {
+    const res = await stack.call('POST', '/api/admin/consent/start', { token: await token(adminUpn), body: { tenant: 'rejoin.example' } });
+    expect(res.status).toBe(200);
+    const url = new URL(res.body.url);
+    expect(`${url.origin}${url.pathname}`).toBe(`${stack.sim.url}/${T.rejoin}/v2.0/adminconsent`);
+    expect(url.searchParams.get('redirect_uri')).toBe(`${stack.url}/admin/consent/callback`);
+    expect(res.headers.get('set-cookie')).toMatch(
+      /^convene_consent=[A-Za-z0-9_-]{43}; Path=\/admin\/consent; Max-Age=600; HttpOnly; SameSite=Lax$/,
+    );
+
+    // Its state is for this tenant only: a callback naming another tenant is refused.
+    const b1 = new Browser();
+    const state1 = (await b1.startSignedIn(adminUpn)).searchParams.get('state') as string;
+    expect((await b1.callback(`/admin/consent/callback?admin_consent=True&tenant=${T.fabrikam}&state=${state1}`)).result).toBe(
+      'tenant_unverified',
+    );
+    // And bound to the browser that started it.
+    const b2 = new Browser();
+    const callbackUrl = await b2.atConsentPage(await b2.startSignedIn(adminUpn));
+    expect((await new Browser().callback(callbackUrl)).result).toBe('state_invalid');
+    const done = await b2.callback(callbackUrl);
+    expect(done.res.location).toBe(`/admin?tenant=${T.rejoin}&result=connected`);
+
+    const s = (await status(T.rejoin, adminUpn)).body;
+    expect(s).toMatchObject({ consentStatus: 'granted', grantedRoles: ROLES, consentedBy: 'admin', consentedByOid: oidOf(adminUpn) });
+    expect((await stack.call('GET', '/api/people?q=ri', { token: await token('rita@rejoin.example') })).status).toBe(200);
+  });
+});
+
+describe('a tenant on its own app registration', () => {
+  const adminUpn = 'admin@ownapp.example';
+  const appRegistrationPath = `/api/admin/tenants/${T.ownApp}/app-registration`;
+
+  it('shows the app it actually signs in with, its registration and the audit retention in the status', async () => {
+    const put = await stack.call('PUT', appRegistrationPath, { token: await token(adminUpn), body: OWN_APP });
+    expect([put.status, put.body.mode]).toEqual([200, 'tenant']);
+    const s = (await status(T.ownApp, adminUpn)).body;
+    expect(s).toMatchObject({
+      consentStatus: 'granted',
+      credentialMode: 'tenant',
+      appId: OWN_APP.clientId,
+      appRegistration: { mode: 'tenant', clientId: OWN_APP.clientId, credentialType: 'secret' },
+      auditRetentionDays: 90,
+    });
+    expect(JSON.stringify(s)).not.toContain(OWN_APP.clientSecret);
+    expect(s.powershell.rbacForApplications).toContain(OWN_APP.clientId);
+    expect(s.powershell.applicationAccessPolicy).toContain(OWN_APP.clientId);
+    expect(s.powershell.rbacForApplications).not.toContain(stack.sim.clientId);
+    expect(s.entraEnterpriseAppUrl).toContain(OWN_APP.clientId);
+    // A tenant on Convene's app: Convene's client id.
+    const contoso = (await status(T.fabrikam, 'admin@fabrikam.example')).body;
+    expect(contoso).toMatchObject({ appId: stack.sim.clientId, appRegistration: { mode: 'multitenant' }, auditRetentionDays: 90 });
+  });
+
+  it("keeps its own registration when its admin consents to Convene's app, until the admin removes it", async () => {
+    const stored = await stack.app.store.tenants.get(T.ownApp);
+    expect(stored?.credentialMode).toBe('tenant');
+    const b = new Browser();
+    const done = await b.callback(await b.atConsentPage(await b.startSignedIn(adminUpn)));
+    expect(done.result).toBe('connected_tenant_app');
+    expect(CONSENT_RESULTS.connected_tenant_app.severity).toBe('success');
+    const after = await stack.app.store.tenants.get(T.ownApp);
+    expect(after).toMatchObject({
+      consentStatus: 'granted',
+      credentialMode: 'tenant',
+      encryptedCredential: stored?.encryptedCredential,
+      grantedRoles: stored?.grantedRoles,
+      consentedBy: { oid: expect.any(String), name: 'admin' },
+    });
+    // Unauthenticated too (the tenant is not disconnected).
+    expect((await new Browser().connect(`?tenant=${T.ownApp}`)).result).toBe('connected_tenant_app');
+    expect((await stack.app.store.tenants.get(T.ownApp))?.encryptedCredential).toBe(stored?.encryptedCredential);
+    // Graph calls still go through the tenant's own app.
+    expect((await stack.call('GET', '/api/people?q=ol', { token: await token('olga@ownapp.example') })).status).toBe(200);
+
+    // The admin removes it: back to Convene's app, whose consent is proven on next use.
+    const removed = await stack.call('DELETE', appRegistrationPath, { token: await token(adminUpn) });
+    expect([removed.status, removed.body.mode]).toEqual([200, 'multitenant']);
+    expect((await stack.call('GET', '/api/people?q=ol', { token: await token('olga@ownapp.example') })).status).toBe(200);
+    expect((await status(T.ownApp, adminUpn)).body).toMatchObject({
+      consentStatus: 'granted',
+      credentialMode: 'multitenant',
+      appId: stack.sim.clientId,
+      grantedRoles: ROLES,
+    });
+  });
+});
+
+describe('pending consent states are bounded', () => {
+  it('keeps the 20 newest unauthenticated starts per client address, dropping older ones; signed-in starts count apart', async () => {
+    const forgedCallback = (b: Browser, url: URL) =>
+      b.callback(`/admin/consent/callback?admin_consent=True&tenant=${T.fabrikam}&state=${url.searchParams.get('state')}`);
+    const signedIn = new Browser();
+    const signedInUrl = await signedIn.startSignedIn('admin@fabrikam.example');
+    // 26 starts from this one address (127.0.0.1), oldest first.
+    const browsers = Array.from({ length: 26 }, () => new Browser());
+    const urls: URL[] = [];
+    for (const b of browsers) urls.push(await b.start(`?tenant=${T.fabrikam}`));
+
+    // The 6 oldest were dropped: their callbacks find no state.
+    for (const i of [0, 5]) expect((await forgedCallback(browsers[i] as Browser, urls[i] as URL)).result).toBe('state_invalid');
+    // The 20 newest still work, and so does the signed-in start (counted per admin, not per address).
+    for (const i of [6, 25]) expect((await forgedCallback(browsers[i] as Browser, urls[i] as URL)).result).toBe('connected');
+    expect((await signedIn.callback(await signedIn.atConsentPage(signedInUrl))).result).toBe('connected');
   });
 });

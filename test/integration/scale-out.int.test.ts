@@ -231,9 +231,13 @@ describeWithPostgres('scale-out: two instances on one PostgreSQL', (adminUrl) =>
   });
 
   it('an admin consent state is single use across instances: of simultaneous callbacks with it, one connects', async () => {
-    const start = await fetch(`${instances[0]!.url}/admin/consent/start?tenant=${NORTHWIND_TID}`, { redirect: 'manual' });
-    expect(start.status).toBe(302);
-    const state = new URL(start.headers.get('location') ?? '').searchParams.get('state') ?? '';
+    // The tenant was disconnected above: only a start signed in as its Convene admin may connect it again.
+    const start = await fetch(`${instances[0]!.url}/api/admin/consent/start`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await sim.mintUserToken(users.admin.upn)}` },
+    });
+    expect(start.status).toBe(200);
+    const state = new URL(((await start.json()) as { url: string }).url).searchParams.get('state') ?? '';
     const cookie = (start.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
     const query = `admin_consent=True&tenant=${NORTHWIND_TID}&state=${encodeURIComponent(state)}`;
     const answers = await Promise.all(

@@ -7,6 +7,17 @@
  * an HttpOnly, SameSite=Lax cookie (Secure when Convene is served over https) holding another 32
  * random bytes. Both live only as SHA-256 hashes in `consent_states` (shared by every instance).
  *
+ * Starting signed in (`POST /api/admin/consent/start`, a `Convene.Admin` of the tenant): the
+ * state is bound to that tenant and to the admin's object id. It is the only start that connects
+ * again a tenant an admin disconnected in Convene (an unauthenticated start could otherwise be
+ * completed with a forged callback while Convene's enterprise app still exists in Entra ID), and
+ * it names the consenting admin. A first-time connect (no record, or `revoked`) may start
+ * unauthenticated: a new tenant's admin may not be able to sign in to Convene yet.
+ *
+ * Pending states are bounded (oldest dropped first, expired ones before all): per client (its
+ * address for the unauthenticated start, its object id for the signed-in one) and in all, so the
+ * unauthenticated start cannot fill the database.
+ *
  * Callback, in this order:
  * 1. `error`: Microsoft can send `admin_consent=True` together with an error, so an error wins;
  *    its AADSTS code picks the result page. Nothing is recorded.
@@ -16,8 +27,13 @@
  *    at start (a domain is resolved through the tenant's OpenID metadata), and Convene must get
  *    an app-only token for it (a forced refresh, not a cached one). The token's `roles` are the
  *    granted permissions.
- * 4. The tenant is recorded `granted` (even after a disconnect), with its name from Graph
- *    `/organization` when permitted, else its verified domain.
+ * 4. A tenant disconnected in Convene connects again only with a signed-in start for it
+ *    (`reconnect_requires_admin_sign_in` otherwise, before any token is asked for).
+ * 5. The tenant is recorded `granted`, with its name from Graph `/organization` when permitted,
+ *    else its verified domain, and the consenting admin when the start was signed in. A tenant
+ *    that uses its own app registration keeps it (credential, mode, roles): the consent is proven
+ *    with Convene's own app and recorded, and the admin removes their registration explicitly
+ *    (`DELETE /api/admin/tenants/{tid}/app-registration`) to switch.
  * The admin always lands on Convene's own `/admin` page (a relative `Location`): no parameter
  * can redirect elsewhere. A failure never touches an earlier valid consent record.
  *
@@ -27,12 +43,14 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
-import { ConsentStartQuery, type ConsentResultCode } from '../../shared/admin';
-import { ConveneError, invalidRequest, isConveneError } from '../../shared/errors';
-import type { AppTokenSource } from '../auth/app-tokens';
+import { ConsentStartQuery, ConsentStartRequest, type ConsentResultCode } from '../../shared/admin';
+import { ConveneError, graphUnavailable, invalidRequest, isConveneError } from '../../shared/errors';
+import type { AppToken, AppTokenSource } from '../auth/app-tokens';
+import type { AuthContext } from '../auth/user-token';
 import type { Logger } from '../log';
 import type { FetchLike } from '../net';
-import type { ConsentStateStore, TenantStore } from '../store/types';
+import type { ConsentStateBounds, ConsentStateStore, TenantRecord, TenantStore } from '../store/types';
+import { requireTenantAdmin } from './admin-guard';
 import type { OrganizationNameReader } from './organization';
 import type { TenantRegistry } from './tenant-registry';
 
@@ -42,6 +60,11 @@ export const CONSENT_STATE_TTL_MS = 10 * 60 * 1000;
 export const CONSENT_COOKIE = 'convene_consent';
 /** Path of the callback (the redirect URI registered on Convene's app registration). */
 export const CONSENT_CALLBACK_PATH = '/admin/consent/callback';
+/**
+ * Default bounds on pending consent states: 20 per client (an admin retrying needs a few) and
+ * 10,000 in all (about 2 MB of rows).
+ */
+export const DEFAULT_CONSENT_STATE_BOUNDS: Readonly<ConsentStateBounds> = Object.freeze({ perClient: 20, total: 10_000 });
 
 /** A redirect the route answers with: `Location` and one `Set-Cookie`. */
 export interface ConsentRedirect {
@@ -60,19 +83,44 @@ export interface ConsentFlowOptions {
   states: ConsentStateStore;
   tenants: TenantStore;
   tokens: AppTokenSource;
+  /**
+   * A fresh app-only token from Convene's own app registration (never a tenant's own), used to
+   * prove the consent of a tenant whose calls go through its own registration. Absent: `tokens`.
+   */
+  proveConveneApp?: (tid: string) => Promise<AppToken>;
   registry: TenantRegistry;
   organizationName: OrganizationNameReader;
   fetch: FetchLike;
   now: () => number;
   logger: Logger;
+  /** Most pending states per client and in all (default {@link DEFAULT_CONSENT_STATE_BOUNDS}). */
+  stateBounds?: ConsentStateBounds;
+}
+
+/** `POST /api/admin/consent/start` answer: the URL for the page, and the cookie to set. */
+export interface ConsentStartAnswer {
+  url: string;
+  setCookie: string;
 }
 
 export interface ConsentFlow {
   /**
-   * Starts a consent. @param query the request's query (`tenant` optional)
+   * Starts a consent without sign-in (`GET /admin/consent/start`).
+   * @param query the request's query (`tenant` optional)
+   * @param clientKey who asks (the client's address): bounds its pending states
    * @throws ConveneError `invalid_request` for an unknown parameter or a malformed tenant
    */
-  start(query: Record<string, string>): Promise<ConsentRedirect>;
+  start(query: Record<string, string>, clientKey?: string): Promise<ConsentRedirect>;
+  /**
+   * Starts a consent signed in (`POST /api/admin/consent/start`): the state is bound to the
+   * admin's tenant and object id, so its callback may connect a disconnected tenant again and
+   * names the admin.
+   * @param body {@link ConsentStartRequest}: `tenant` (id or verified domain) must be the token's own tenant
+   * @throws ConveneError `unauthenticated` (401) without a token; `forbidden` (403) for a non-admin
+   *   or another tenant; `invalid_request` (400) for a bad body or an unknown domain;
+   *   `graph_unavailable` (503) when the domain cannot be resolved now
+   */
+  startAuthenticated(auth: AuthContext | undefined, body: unknown): Promise<ConsentStartAnswer>;
   /** Finishes one; never throws for bad input: every outcome is a redirect to `/admin?result=...`. */
   callback(query: Record<string, string>, cookieHeader: string | undefined, requestId: string): Promise<ConsentRedirect>;
 }
@@ -131,30 +179,76 @@ export function createConsentFlow(options: ConsentFlowOptions): ConsentFlow {
     }
   }
 
-  return {
-    async start(query) {
-      const parsed = ConsentStartQuery.safeParse(query);
-      if (!parsed.success)
-        throw new ConveneError(invalidRequest, 'Use /admin/consent/start or /admin/consent/start?tenant=<tenant id or verified domain>.', {
-          details: parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'query', message: i.message })),
-        });
-      const tenantHint = parsed.data.tenant?.toLowerCase() ?? null;
-      const state = randomBytes(32).toString('base64url');
-      const binding = randomBytes(32).toString('base64url');
-      const nowMs = options.now();
-      await options.states.create({
+  /** Records a new state and answers the admin consent URL with the browser-binding cookie. */
+  async function begin(
+    tenantHint: string | null,
+    clientKey: string | undefined,
+    admin: { oid: string; name: string | null } | undefined,
+  ): Promise<ConsentRedirect> {
+    const state = randomBytes(32).toString('base64url');
+    const binding = randomBytes(32).toString('base64url');
+    const nowMs = options.now();
+    await options.states.create(
+      {
         stateHash: hash(state),
         bindingHash: hash(binding),
         tenantHint,
         createdAt: new Date(nowMs).toISOString(),
         expiresAt: new Date(nowMs + CONSENT_STATE_TTL_MS).toISOString(),
+        ...(admin ? { admin } : {}),
+        ...(clientKey !== undefined ? { clientKey } : {}),
+      },
+      options.stateBounds ?? DEFAULT_CONSENT_STATE_BOUNDS,
+    );
+    const url = new URL(`${options.loginEndpoint}/${encodeURIComponent(tenantHint ?? 'organizations')}/v2.0/adminconsent`);
+    url.searchParams.set('client_id', options.clientId);
+    url.searchParams.set('scope', `${options.graphEndpoint}/.default`);
+    url.searchParams.set('redirect_uri', `${options.publicUrl()}${CONSENT_CALLBACK_PATH}`);
+    url.searchParams.set('state', state);
+    return { location: url.toString(), setCookie: cookie(binding, CONSENT_STATE_TTL_MS / 1000) };
+  }
+
+  /** A fresh app-only token proving consent: Convene's own app for a tenant that uses its own registration. */
+  async function prove(tid: string, record: TenantRecord | null): Promise<AppToken> {
+    if (record?.credentialMode === 'tenant' && record.encryptedCredential && options.proveConveneApp) return options.proveConveneApp(tid);
+    return options.tokens.acquire(tid, true);
+  }
+
+  return {
+    async start(query, clientKey) {
+      const parsed = ConsentStartQuery.safeParse(query);
+      if (!parsed.success)
+        throw new ConveneError(invalidRequest, 'Use /admin/consent/start or /admin/consent/start?tenant=<tenant id or verified domain>.', {
+          details: parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'query', message: i.message })),
+        });
+      return begin(parsed.data.tenant?.toLowerCase() ?? null, clientKey === undefined ? undefined : `ip:${clientKey}`, undefined);
+    },
+
+    async startAuthenticated(auth, body) {
+      // Who first: a non-admin learns nothing about the body's checks.
+      requireTenantAdmin(auth, auth?.tid ?? '');
+      const admin = auth as AuthContext;
+      const parsed = ConsentStartRequest.safeParse(body ?? {});
+      if (!parsed.success)
+        throw new ConveneError(invalidRequest, 'The body must be {} or {"tenant": "<your tenant id or verified domain>"}.', {
+          details: parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'body', message: i.message })),
+        });
+      const named = parsed.data.tenant?.toLowerCase();
+      let tid = admin.tid.toLowerCase();
+      if (named !== undefined) {
+        const resolved = GUID.test(named) ? named : await resolveTenant(named);
+        if (resolved === 'unavailable')
+          throw new ConveneError(graphUnavailable, 'Microsoft Entra ID did not answer; try again shortly.', { retryAfterMs: 5000 });
+        if (resolved === 'unknown') throw new ConveneError(invalidRequest, `Microsoft Entra ID does not know the domain "${named}".`);
+        tid = resolved;
+      }
+      // The named tenant must be the admin's own.
+      requireTenantAdmin(admin, tid);
+      const r = await begin(tid, `oid:${admin.oid.toLowerCase()}`, {
+        oid: admin.oid.toLowerCase(),
+        name: admin.name || admin.username || null,
       });
-      const url = new URL(`${options.loginEndpoint}/${encodeURIComponent(tenantHint ?? 'organizations')}/v2.0/adminconsent`);
-      url.searchParams.set('client_id', options.clientId);
-      url.searchParams.set('scope', `${options.graphEndpoint}/.default`);
-      url.searchParams.set('redirect_uri', `${options.publicUrl()}${CONSENT_CALLBACK_PATH}`);
-      url.searchParams.set('state', state);
-      return { location: url.toString(), setCookie: cookie(binding, CONSENT_STATE_TTL_MS / 1000) };
+      return { url: r.location, setCookie: r.setCookie };
     },
 
     async callback(query, cookieHeader, requestId) {
@@ -188,6 +282,13 @@ export function createConsentFlow(options: ConsentFlowOptions): ConsentFlow {
         log.warn({ requestId, tid }, 'admin consent callback for another tenant than the one started');
         return done('tenant_unverified');
       }
+      // 4. A tenant an admin disconnected in Convene comes back only through a signed-in start for
+      // it: otherwise anyone could start unauthenticated and forge `admin_consent=True&tenant=...`.
+      const before = await options.tenants.get(tid);
+      if (before?.consentStatus === 'disconnected' && !(taken.admin && taken.tenantHint === tid)) {
+        log.warn({ requestId, tid }, 'admin consent callback for a disconnected tenant without a signed-in start');
+        return done('reconnect_requires_admin_sign_in', { tenant: tid });
+      }
       // The tenant must exist in this cloud (and be the domain's, when a domain was named).
       const resolved = await resolveTenant(taken.tenantHint && !GUID.test(taken.tenantHint) ? taken.tenantHint : tid);
       if (resolved === 'unavailable') return done('entra_unavailable');
@@ -198,39 +299,42 @@ export function createConsentFlow(options: ConsentFlowOptions): ConsentFlow {
       let roles: string[];
       let accessToken: string;
       try {
-        const token = await options.tokens.acquire(tid, true);
+        const token = await prove(tid, before);
         if (String(decodeJwt(token.accessToken).tid ?? '').toLowerCase() !== tid) return done('tenant_unverified');
         roles = token.roles;
         accessToken = token.accessToken;
       } catch (e) {
+        const message = e instanceof Error ? e.message : '';
         const result: ConsentResultCode = isConveneError(e, 'graph_unavailable')
           ? 'entra_unavailable'
-          : isConveneError(e, 'internal')
+          : isConveneError(e, 'internal') || /AADSTS(7000215|7000222|700027)\b/.test(message)
             ? 'convene_credential_rejected'
-            : isConveneError(e) && /AADSTS90002\b/.test(e.message)
+            : /AADSTS90002\b/.test(message)
               ? 'tenant_not_found'
               : 'tenant_unverified';
         log.info({ requestId, tid, result, err: e instanceof Error ? e.message : String(e) }, 'admin consent not proven');
         return done(result);
       }
 
-      // 4. Record it.
-      const existing = await options.tenants.get(tid);
+      // 5. Record it. A disconnect already deleted any tenant credential; one stored now stays
+      // (`keepTenantApp`, decided in the same statement as the write).
       const name =
-        (await options.organizationName({ tid, accessToken, actorOid: 'app', requestId })) ??
+        (await options.organizationName({ tid, accessToken, actorOid: taken.admin?.oid ?? 'app', requestId })) ??
         (taken.tenantHint && !GUID.test(taken.tenantHint) ? taken.tenantHint : null);
-      const wasDisconnected = existing?.consentStatus === 'disconnected';
-      await options.tenants.recordConsent({
+      const recorded = await options.tenants.recordConsent({
         tid,
         displayName: name,
         cloud: options.cloud,
         grantedRoles: roles,
-        credentialMode: wasDisconnected ? 'multitenant' : (existing?.credentialMode ?? 'multitenant'),
-        encryptedCredential: wasDisconnected ? null : (existing?.encryptedCredential ?? null),
+        credentialMode: 'multitenant',
+        encryptedCredential: null,
+        keepTenantApp: true,
+        consentedBy: taken.admin,
       });
       options.registry.forget(tid);
-      log.info({ requestId, tid, roles }, 'admin consent recorded');
-      return done('connected', { tenant: tid });
+      const ownApp = recorded.credentialMode === 'tenant';
+      log.info({ requestId, tid, roles, ownApp, signedIn: taken.admin !== null }, 'admin consent recorded');
+      return done(ownApp ? 'connected_tenant_app' : 'connected', { tenant: tid });
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   type MailboxCheckResult,
   type TenantStatus,
 } from '../../shared/admin';
+import type { AppRegistrationStatus } from '../../shared/app-registration';
 import { ConveneError, invalidRequest } from '../../shared/errors';
 import type { AppTokenSource } from '../auth/app-tokens';
 import type { AuthContext } from '../auth/user-token';
@@ -30,6 +31,10 @@ export interface TenantAdminOptions {
   registry: TenantRegistry;
   tokens: AppTokenSource;
   provider: CalendarProvider;
+  /** The tenant's own app registration (non-secret facts): `TenantCredentials.status`. */
+  appRegistration: (auth: AuthContext | undefined, tid: string) => Promise<AppRegistrationStatus>;
+  /** Days audit entries are kept (`CONVENE_AUDIT_RETENTION_DAYS`). */
+  auditRetentionDays: number;
 }
 
 export interface TenantAdmin {
@@ -90,14 +95,32 @@ function toCheckResult(r: MailboxSettingsResult): MailboxCheckResult {
 
 /** Creates the service. */
 export function createTenantAdmin(options: TenantAdminOptions): TenantAdmin {
+  /** The tenant's app registration status; a stored credential that cannot be read still says `tenant`. */
+  async function registrationOf(
+    auth: AuthContext | undefined,
+    tid: string,
+    mode: 'multitenant' | 'tenant',
+  ): Promise<AppRegistrationStatus> {
+    try {
+      return await options.appRegistration(auth, tid);
+    } catch (e) {
+      if (e instanceof ConveneError && (e.code === 'forbidden' || e.code === 'unauthenticated')) throw e;
+      return { mode };
+    }
+  }
+
   return {
     async status(auth, rawTid) {
       requireTenantAdmin(auth, rawTid);
       const tid = checkTid(rawTid);
       const record = await options.tenants.get(tid);
-      const granted = record?.consentStatus === 'disconnected' ? [] : (record?.grantedRoles ?? []);
+      const live = record !== null && record.consentStatus !== 'disconnected';
+      const granted = live ? record.grantedRoles : [];
+      const appRegistration = await registrationOf(auth, tid, record?.credentialMode ?? 'multitenant');
+      // The scripts, and the Entra page, name the app Convene actually signs in with for this tenant.
+      const appId = appRegistration.mode === 'tenant' && appRegistration.clientId ? appRegistration.clientId : options.clientId;
       const scripts = exchangeScopingScripts({
-        appId: options.clientId,
+        appId,
         ...(record?.displayName ? { tenantDisplayName: record.displayName } : {}),
       });
       return {
@@ -106,15 +129,19 @@ export function createTenantAdmin(options: TenantAdminOptions): TenantAdmin {
         cloud: record && record.cloud !== 'unknown' ? record.cloud : null,
         consentStatus: record ? record.consentStatus : 'notConnected',
         consentedAt: record && record.cloud !== 'unknown' ? record.consentedAt : null,
-        consentedBy: null,
+        consentedBy: live && record.consentedBy ? (record.consentedBy.name ?? record.consentedBy.oid) : null,
+        consentedByOid: live && record.consentedBy ? record.consentedBy.oid : null,
+        accessWarning: live && record.accessWarning ? record.accessWarning : null,
         offboardedAt: record?.offboardedAt ?? null,
         grantedRoles: granted,
         permissions: REQUIRED_APP_PERMISSIONS.map((p) => ({ name: p.name, reason: p.reason, granted: granted.includes(p.name) })),
-        credentialMode: record?.credentialMode ?? 'multitenant',
-        appId: options.clientId,
+        credentialMode: appRegistration.mode,
+        appId,
+        appRegistration,
+        auditRetentionDays: options.auditRetentionDays,
         powershell: { rbacForApplications: scripts.rbac, applicationAccessPolicy: scripts.legacy },
         connectUrl: `/admin/consent/start?tenant=${tid}`,
-        entraEnterpriseAppUrl: entraEnterpriseAppUrl(options.cloud, tid, options.clientId),
+        entraEnterpriseAppUrl: entraEnterpriseAppUrl(options.cloud, tid, appId),
       };
     },
 

@@ -51,19 +51,10 @@ export function createTenantRegistry(options: TenantRegistryOptions): TenantRegi
         'This organization was disconnected from Convene. An administrator can connect it again on the Convene admin page.',
       );
     if (existing && existing.consentStatus === 'granted') return existing;
-    // First use, or consent was seen revoked: prove consent by acquiring an app-only token.
+    // First use, or consent was seen revoked (Entra ID refused the token): prove consent by
+    // acquiring an app-only token. Graph refusing every mailbox is never revocation (see
+    // revocation.ts): it is an access warning on the status page, and the tenant stays usable.
     const token = await options.tokens.acquire(tid, existing !== null);
-    // Revoked because Graph refused every mailbox: a token alone proves nothing new (it was
-    // issued all along). Only a change of the granted roles, or the consent page, proves it again.
-    if (
-      existing?.consentStatus === 'revoked' &&
-      existing.revokedReason === 'graph_forbidden' &&
-      sameRoles(existing.grantedRoles, token.roles)
-    )
-      throw new ConveneError(
-        'tenant_not_consented',
-        "Microsoft Graph refused Convene every mailbox in this organization, so its consent counts as revoked. An administrator can connect it again on Convene's admin page.",
-      );
     return options.tenants.recordConsent({
       tid,
       displayName: existing?.displayName ?? null,
@@ -91,9 +82,4 @@ export function createTenantRegistry(options: TenantRegistryOptions): TenantRegi
       cache.delete(tid);
     },
   };
-}
-
-function sameRoles(a: readonly string[], b: readonly string[]): boolean {
-  const x = new Set(a);
-  return x.size === new Set(b).size && b.every((r) => x.has(r));
 }

@@ -29,7 +29,23 @@ export function adminRoutes(deps: AdminRouteDeps): Route[] {
       method: 'GET',
       path: '/admin/consent/start',
       auth: false,
-      handler: async (r) => redirect(await deps.consent.start(r.query)),
+      handler: async (r) => redirect(await deps.consent.start(r.query, r.clientIp)),
+    },
+    {
+      // The signed-in start (a Convene.Admin of the tenant): JSON `{url}` for the page, and the
+      // same browser-binding cookie. The only start that connects a disconnected tenant again.
+      method: 'POST',
+      path: '/api/admin/consent/start',
+      auth: true,
+      maxBodyBytes: 4 * 1024,
+      handler: async (r) => {
+        const answer = await deps.consent.startAuthenticated(r.auth, r.body);
+        return {
+          status: 200,
+          body: { url: answer.url },
+          headers: { 'Set-Cookie': answer.setCookie, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' },
+        };
+      },
     },
     {
       method: 'GET',

@@ -17,10 +17,12 @@ export interface RouteRequest {
   headers: Record<string, string | undefined>;
   auth: AuthContext | undefined;
   requestId: string;
+  /** The peer's address (the socket's, so behind a reverse proxy the proxy's); absent in tests that build requests by hand. */
+  clientIp?: string;
 }
 
 export interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   /** Requires a verified user token (first part of the dual lock). */
   auth: boolean;

@@ -19,10 +19,15 @@ interface TenantRow {
   offboarded_at: unknown;
   updated_at: unknown;
   revoked_reason: RevocationReason | null;
+  consented_by_oid: string | null;
+  consented_by_name: string | null;
+  access_warning_at: unknown;
+  access_warning_reason: string | null;
 }
 
 const columns =
-  'tid, display_name, cloud, consent_status, granted_roles, consented_at, credential_mode, encrypted_credential, offboarded_at, updated_at, revoked_reason';
+  'tid, display_name, cloud, consent_status, granted_roles, consented_at, credential_mode, encrypted_credential, offboarded_at, updated_at, revoked_reason, ' +
+  'consented_by_oid, consented_by_name, access_warning_at, access_warning_reason';
 
 /** A table holding rows of one tenant (and maybe of one user in it). */
 export interface TenantScopedTable {
@@ -44,7 +49,6 @@ export interface TenantScopedTable {
 export const TENANT_SCOPED_TABLES: readonly TenantScopedTable[] = Object.freeze([
   { table: 'interviews', tenantColumn: 'tid', userColumn: 'organizer_oid' },
   { table: 'conversation_references', tenantColumn: 'tid', userColumn: 'user_oid' },
-  { table: 'bot_cards', tenantColumn: 'tid', userColumn: 'user_oid' },
   { table: 'bot_cards', tenantColumn: 'tid', userColumn: 'user_oid' },
   { table: 'subscriptions', tenantColumn: 'tid', userColumn: null },
   { table: 'tenant_credentials', tenantColumn: 'tid', userColumn: null },
@@ -100,6 +104,11 @@ function toRecord(r: TenantRow): TenantRecord {
     offboardedAt: isoOrNullFromDb(r.offboarded_at),
     updatedAt: isoFromDb(r.updated_at),
     revokedReason: r.revoked_reason ?? null,
+    // Absent rather than null when not known, so records read before migration 5 keep their shape.
+    ...(r.consented_by_oid ? { consentedBy: { oid: r.consented_by_oid, name: r.consented_by_name } } : {}),
+    ...(r.access_warning_at !== null && r.access_warning_at !== undefined
+      ? { accessWarning: { at: isoFromDb(r.access_warning_at), reason: r.access_warning_reason ?? '' } }
+      : {}),
   };
 }
 
@@ -117,27 +126,60 @@ export function createTenantStore(db: SqlClient): TenantStore {
     async recordConsent(input: TenantConsentInput) {
       // One statement: two instances handling the same admin's consent redirect cannot both
       // insert. A null display name keeps the one already known (the consent callback does not
-      // always carry it); a null credential is written (switching to `multitenant` clears it).
+      // always carry it); a null credential is written (switching to `multitenant` clears it),
+      // except with `keepTenantApp`, where a stored tenant credential (mode `tenant`) stays with
+      // its mode and roles, whatever was read before. The access warning stays (only a successful
+      // Graph call clears it); `consented_by` names who proved consent this time (null: not known).
+      const keep = `$9::boolean AND tenants.credential_mode = 'tenant' AND tenants.encrypted_credential IS NOT NULL`;
       const { rows } = await db.query<TenantRow>(
         `INSERT INTO tenants (tid, display_name, cloud, consent_status, granted_roles, consented_at,
-                              credential_mode, encrypted_credential, offboarded_at, updated_at)
-         VALUES ($1, $2, $3, 'granted', $4::text[], now(), $5, $6, NULL, now())
+                              credential_mode, encrypted_credential, offboarded_at, updated_at, consented_by_oid, consented_by_name)
+         VALUES ($1, $2, $3, 'granted', $4::text[], now(), $5, $6, NULL, now(), $7, $8)
          ON CONFLICT (tid) DO UPDATE SET
            display_name = coalesce(EXCLUDED.display_name, tenants.display_name),
            cloud = EXCLUDED.cloud,
            consent_status = 'granted',
-           granted_roles = EXCLUDED.granted_roles,
+           granted_roles = CASE WHEN ${keep} THEN tenants.granted_roles ELSE EXCLUDED.granted_roles END,
            consented_at = EXCLUDED.consented_at,
-           credential_mode = EXCLUDED.credential_mode,
-           encrypted_credential = EXCLUDED.encrypted_credential,
+           credential_mode = CASE WHEN ${keep} THEN tenants.credential_mode ELSE EXCLUDED.credential_mode END,
+           encrypted_credential = CASE WHEN ${keep} THEN tenants.encrypted_credential ELSE EXCLUDED.encrypted_credential END,
            offboarded_at = NULL,
            updated_at = EXCLUDED.updated_at,
            revoked_reason = NULL,
-           revoked_at = NULL
+           revoked_at = NULL,
+           consented_by_oid = EXCLUDED.consented_by_oid,
+           consented_by_name = EXCLUDED.consented_by_name
          RETURNING ${columns}`,
-        [input.tid, input.displayName, input.cloud, input.grantedRoles, input.credentialMode, input.encryptedCredential],
+        [
+          input.tid,
+          input.displayName,
+          input.cloud,
+          input.grantedRoles,
+          input.credentialMode,
+          input.encryptedCredential,
+          input.consentedBy?.oid ?? null,
+          input.consentedBy?.name ?? null,
+          input.keepTenantApp === true,
+        ],
       );
       return toRecord(rows[0]!);
+    },
+
+    async recordAccessWarning(tid, reason) {
+      const { rows } = await db.query<{ tid: string }>(
+        `UPDATE tenants SET access_warning_at = now(), access_warning_reason = $2 WHERE tid = $1 AND consent_status = 'granted' RETURNING tid`,
+        [tid, reason],
+      );
+      return rows.length > 0;
+    },
+
+    async clearAccessWarning(tid) {
+      const { rows } = await db.query<{ tid: string }>(
+        `UPDATE tenants SET access_warning_at = NULL, access_warning_reason = NULL
+         WHERE tid = $1 AND access_warning_at IS NOT NULL RETURNING tid`,
+        [tid],
+      );
+      return rows.length > 0;
     },
 
     async setStatus(tid, status) {
@@ -174,7 +216,7 @@ export function createTenantStore(db: SqlClient): TenantStore {
         const { rows } = await tx.query<{ tid: string }>(
           `UPDATE tenants SET consent_status = 'disconnected', encrypted_credential = NULL, credential_mode = 'multitenant',
              granted_roles = '{}', offboarded_at = coalesce(offboarded_at, now()), revoked_reason = NULL, revoked_at = NULL,
-             updated_at = now()
+             access_warning_at = NULL, access_warning_reason = NULL, updated_at = now()
            WHERE tid = $1 RETURNING tid`,
           [tid],
         );
@@ -201,27 +243,62 @@ export function createTenantStore(db: SqlClient): TenantStore {
 
 /**
  * {@link ConsentStateStore} over SQL. Expiry is judged with the caller's clock (`nowIso`), the
- * same clock that set `expiresAt`.
+ * same clock that set `expiresAt`. Bounds: after each insert, the client's states beyond
+ * `bounds.perClient` and all states beyond `bounds.total` are deleted, oldest first (by the
+ * database sequence `seq`, so instances with skewed clocks agree); expired ones went first.
+ * Concurrent starts may overshoot a bound by how many run at once, never more.
  */
 export function createConsentStateStore(db: SqlClient): ConsentStateStore {
   return {
-    async create(input) {
+    async create(input, bounds) {
       await db.query(`DELETE FROM consent_states WHERE expires_at < $1::timestamptz`, [input.createdAt]);
       await db.query(
-        `INSERT INTO consent_states (state_hash, binding_hash, tenant_hint, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-        [input.stateHash, input.bindingHash, input.tenantHint, input.createdAt, input.expiresAt],
+        `INSERT INTO consent_states (state_hash, binding_hash, tenant_hint, created_at, expires_at, admin_oid, admin_name, client_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          input.stateHash,
+          input.bindingHash,
+          input.tenantHint,
+          input.createdAt,
+          input.expiresAt,
+          input.admin?.oid ?? null,
+          input.admin?.name ?? null,
+          input.clientKey ?? null,
+        ],
       );
+      if (!bounds) return;
+      if (input.clientKey !== undefined)
+        await db.query(
+          `DELETE FROM consent_states WHERE state_hash IN (
+             SELECT state_hash FROM consent_states WHERE client_key = $1 ORDER BY seq DESC OFFSET $2)`,
+          [input.clientKey, bounds.perClient],
+        );
+      await db.query(`DELETE FROM consent_states WHERE state_hash IN (SELECT state_hash FROM consent_states ORDER BY seq DESC OFFSET $1)`, [
+        bounds.total,
+      ]);
     },
 
     async take(stateHash, bindingHash, nowIso): Promise<ConsentStateTake> {
       // One statement: two callbacks racing with the same state cannot both get it.
-      const { rows } = await db.query<{ tenant_hint: string | null; expired: boolean }>(
+      const { rows } = await db.query<{
+        tenant_hint: string | null;
+        expired: boolean;
+        admin_oid: string | null;
+        admin_name: string | null;
+      }>(
         `DELETE FROM consent_states WHERE state_hash = $1 AND binding_hash = $2
-         RETURNING tenant_hint, (expires_at <= $3::timestamptz) AS expired`,
+         RETURNING tenant_hint, (expires_at <= $3::timestamptz) AS expired, admin_oid, admin_name`,
         [stateHash, bindingHash, nowIso],
       );
       const row = rows[0];
-      if (row) return row.expired ? { outcome: 'expired' } : { outcome: 'ok', tenantHint: row.tenant_hint };
+      if (row)
+        return row.expired
+          ? { outcome: 'expired' }
+          : {
+              outcome: 'ok',
+              tenantHint: row.tenant_hint,
+              admin: row.admin_oid ? { oid: row.admin_oid, name: row.admin_name } : null,
+            };
       const other = await db.query<{ one: number }>(`SELECT 1 AS one FROM consent_states WHERE state_hash = $1`, [stateHash]);
       return other.rows.length > 0 ? { outcome: 'otherBrowser' } : { outcome: 'unknown' };
     },

@@ -58,7 +58,9 @@ export interface ConsentStateBounds {
 /** What taking a consent state found. */
 export type ConsentStateTake =
   | { outcome: 'ok'; tenantHint: string | null; admin: { oid: string; name: string | null } | null }
-  | { outcome: 'expired' } | { outcome: 'otherBrowser' } | { outcome: 'unknown' };
+  | { outcome: 'expired' }
+  | { outcome: 'otherBrowser' }
+  | { outcome: 'unknown' };
 
 /** The one-time `state` values of the admin consent flow (issue 3). */
 export interface ConsentStateStore {

@@ -5,16 +5,16 @@ import { initial } from './0001-initial';
 import { adminConsent } from './0002-admin-consent';
 import { botConversations } from './0003-bot-conversations';
 import { scheduledJobs } from './0004-scheduled-jobs';
-import { consentHardening } from './0006-consent-hardening';
+import { consentHardening } from './0005-consent-hardening';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
 
-/**
- * Version 5 was assigned to the tenant-provided app registration work, which needed no schema
- * change: it stays an empty migration so the list is 1..n without gaps.
- */
-const unused5: Migration = { version: 5, name: 'unused', statements: [] };
-
 /** All migrations, ascending by version. */
-export const migrations: readonly Migration[] = Object.freeze([initial, adminConsent, botConversations, scheduledJobs, unused5, consentHardening]);
+export const migrations: readonly Migration[] = Object.freeze([
+  initial,
+  adminConsent,
+  botConversations,
+  scheduledJobs,
+  consentHardening,
+]);
