@@ -79,6 +79,41 @@ export interface ConveneBot {
   onTurn(context: TurnContext): Promise<void>;
 }
 
+/** The Bot Framework identity settings botbuilder reads (`ConfigurationBotFrameworkAuthentication`). */
+export type BotFrameworkAuthConfig = {
+  MicrosoftAppId: string;
+  MicrosoftAppPassword: string;
+  /** `SingleTenant` or `MultiTenant`; empty when Bot Framework auth is off (no app id). */
+  MicrosoftAppType: '' | 'SingleTenant' | 'MultiTenant';
+  MicrosoftAppTenantId: string;
+};
+
+/**
+ * The bot's Bot Framework identity for botbuilder. Azure creates new Azure Bot resources single
+ * tenant only (infra/modules/bot.bicep: `msaAppType: 'SingleTenant'` with `msaAppTenantId`), and
+ * botbuilder then has to get its channel tokens from that tenant
+ * (`https://login.microsoftonline.com/<MicrosoftAppTenantId>`) instead of the multitenant
+ * `botframework.com` one, which it does only with `MicrosoftAppType: 'SingleTenant'`: without
+ * it botbuilder ignores `MicrosoftAppTenantId` and Entra ID refuses the bot's replies.
+ * So: `MicrosoftAppTenantId` set means `SingleTenant`; unset means a (legacy) `MultiTenant` bot;
+ * no `MicrosoftAppId` means authentication off (local runs only).
+ *
+ * @throws Error from botbuilder when it is then used single tenant without a password (checked by
+ *   `ConfigurationServiceClientCredentialFactory`; `loadConfig` refuses that earlier).
+ * @see https://learn.microsoft.com/azure/bot-service/bot-service-quickstart-registration (app types; multitenant bot creation deprecated after July 31, 2025)
+ * @see botbuilder-core `ConfigurationServiceClientCredentialFactory` (4.23: `MicrosoftAppType` SingleTenant requires `MicrosoftAppTenantId` and a password)
+ */
+export function botFrameworkAuthConfig(deps: Pick<BotDeps, 'appId' | 'appPassword' | 'appTenantId'>): BotFrameworkAuthConfig {
+  const appId = deps.appId?.trim() ?? '';
+  const tenantId = deps.appTenantId?.trim() ?? '';
+  return {
+    MicrosoftAppId: appId,
+    MicrosoftAppPassword: deps.appPassword ?? '',
+    MicrosoftAppType: appId ? (tenantId ? 'SingleTenant' : 'MultiTenant') : '',
+    MicrosoftAppTenantId: appId ? tenantId : '',
+  };
+}
+
 const INVOKE_RESPONSE = 'invokeResponse';
 const CARD_TYPE = 'application/vnd.microsoft.card.adaptive';
 
@@ -86,13 +121,7 @@ const CARD_TYPE = 'application/vnd.microsoft.card.adaptive';
 export function createBot(deps: BotDeps): ConveneBot {
   const log = deps.logger.child({ module: 'bot' });
   const now = deps.now ?? Date.now;
-  const auth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: deps.appId ?? '',
-    MicrosoftAppPassword: deps.appPassword ?? '',
-    MicrosoftAppTenantId: deps.appTenantId ?? '',
-    MicrosoftAppType: deps.appId ? (deps.appTenantId ? 'SingleTenant' : 'MultiTenant') : '',
-  });
-  const adapter = new CloudAdapter(auth);
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(botFrameworkAuthConfig(deps)));
   adapter.onTurnError = async (context, error) => {
     log.error({ err: error, activityType: context.activity.type }, 'bot turn failed');
   };

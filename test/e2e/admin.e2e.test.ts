@@ -118,7 +118,7 @@ describeWithBrowser('admin page in Chromium (issue 3 "Done when")', () => {
         await expect(row.textContent()).resolves.toContain('Granted');
       }
       // The consenting admin went through Convene's page, so the status names them.
-      await expect(page.locator('dl').textContent()).resolves.toMatch(/Consenting admin/);
+      await expect(page.locator('dl').first().textContent()).resolves.toMatch(/Consenting admin/);
       await expect(page.getByTestId('script-rbac').textContent()).resolves.toContain('New-ManagementRoleAssignment');
 
       // 4. The mailbox check: one interviewer blocked, the others reachable.
@@ -173,5 +173,48 @@ describeWithBrowser('admin page in Chromium (issue 3 "Done when")', () => {
     });
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('tenant_not_consented');
+  }, 120_000);
+
+  test('a disconnected tenant connects again only through a signed-in start by its Convene admin', async () => {
+    expect((await stack.app.store.tenants.get(CONTOSO_TENANT_ID))?.consentStatus).toBe('disconnected'); // by the test above
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const acceptAndReturn = async () => {
+      await page.waitForURL((u) => u.href.startsWith(stack.sim.url) && u.pathname === `/${CONTOSO_TENANT_ID}/v2.0/adminconsent`);
+      await page.getByRole('button', { name: 'Accept' }).click();
+      await page.waitForURL((u) => u.href.startsWith(`${stack.url}/admin`) && u.searchParams.has('result'));
+      return new URL(page.url()).searchParams.get('result');
+    };
+    try {
+      // Not signed in: the anonymous start goes through Microsoft's page, but Convene refuses to reconnect.
+      await page.goto(`${stack.url}/admin`);
+      await page.getByLabel('Tenant id or domain (optional)').fill(CONTOSO_TENANT_ID);
+      await page.getByRole('button', { name: 'Connect with Microsoft' }).click();
+      expect(await acceptAndReturn()).toBe('reconnect_requires_admin_sign_in');
+      await page.getByText('Sign in to connect your organization again').waitFor();
+      expect((await stack.app.store.tenants.get(CONTOSO_TENANT_ID))?.consentStatus).toBe('disconnected');
+
+      // Signed in as the tenant's Convene admin: "connect again" starts the consent through the admin API.
+      await page.getByLabel('User principal name').fill(ADMIN);
+      await page.getByRole('button', { name: 'Sign in (simulator)' }).click();
+      await page.getByRole('heading', { name: 'Connect your Microsoft 365 organization again' }).waitFor();
+      await page.getByRole('button', { name: 'Connect with Microsoft' }).click();
+      expect(await acceptAndReturn()).toBe('connected');
+      await page.getByText('Your organization is connected').waitFor();
+      const badge = page.getByTestId('consent-status');
+      await badge.waitFor();
+      expect(await badge.getAttribute('data-status')).toBe('granted');
+      // The status names the consenting admin (recorded from the signed-in start).
+      await expect(page.locator('dl').first().textContent()).resolves.not.toMatch(/Not known/);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+    const record = await stack.app.store.tenants.get(CONTOSO_TENANT_ID);
+    const adminOid = stack.sim.users.find((u) => u.upn === ADMIN)?.id;
+    expect(record).toMatchObject({ consentStatus: 'granted', consentedBy: { oid: adminOid } });
   }, 120_000);
 });

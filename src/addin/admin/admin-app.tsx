@@ -27,6 +27,7 @@ import { type ConsentStatus, type DisconnectResponse, TenantHint, type TenantSta
 import { ApiError } from '../common/api-client';
 import { type SignedInUser, type SignIn, SignInError } from '../common/sign-in';
 import { type AdminApi, consentStartUrl } from './admin-api';
+import { AppRegistrationCard } from './app-registration';
 import { ConsentResult } from './consent-result';
 import { DisconnectDialog } from './disconnect';
 import { MailboxCheck } from './mailbox-check';
@@ -86,15 +87,22 @@ export interface AdminAppProps {
   navigate?: (url: string) => void;
 }
 
-/** The connect form: an optional tenant id or domain, then Microsoft's admin consent page. */
+/**
+ * The connect form: an optional tenant id or domain, then Microsoft's admin consent page. With
+ * `start` (a signed-in Convene admin), the consent is started through the admin API: the only
+ * way to connect a disconnected organization again, and it records who consented.
+ */
 export function ConnectCard({
   initialTenant = '',
   navigate,
   again,
+  start,
 }: {
   initialTenant?: string;
   navigate: (url: string) => void;
   again?: boolean;
+  /** Starts the consent signed in; resolves to Microsoft's consent URL. */
+  start?: (tenant: string) => Promise<string>;
 }) {
   const s = useStyles();
   const [tenant, setTenant] = useState(initialTenant);
@@ -108,7 +116,8 @@ export function ConnectCard({
         return setError('Enter a tenant id (a GUID) or a verified domain such as contoso.onmicrosoft.com, or leave it empty.');
     }
     setError(null);
-    navigate(consentStartUrl(t));
+    if (!start) return navigate(consentStartUrl(t));
+    start(t).then(navigate, (err: unknown) => setError(err instanceof Error ? err.message : String(err)));
   };
   return (
     <Card className={s.card} aria-labelledby="connect-heading">
@@ -235,13 +244,30 @@ export function TenantStatusView({
           <MessageBar intent="error" layout="multiline">
             <MessageBarBody>
               <MessageBarTitle>Microsoft Entra ID or Microsoft Graph is refusing Convene</MessageBarTitle>
-              The admin consent was removed, Convene’s enterprise application was disabled or deleted, or every mailbox is out of Convene’s
-              scope. Connect again to grant consent, or check the scope with the mailbox check below.
+              Microsoft Entra ID no longer issues Convene a token for your organization: the admin consent was removed, or Convene’s
+              enterprise application was disabled or deleted. Connect again to grant consent.
               <div>
-                <Button appearance="primary" onClick={() => navigate(status.connectUrl || consentStartUrl(status.tid))}>
+                <Button
+                  appearance="primary"
+                  onClick={() =>
+                    void api.startConsent(status.tid).then(
+                      (r) => navigate(r.url),
+                      () => navigate(status.connectUrl || consentStartUrl(status.tid)),
+                    )
+                  }
+                >
                   Connect again
                 </Button>
               </div>
+            </MessageBarBody>
+          </MessageBar>
+        )}
+        {status.accessWarning && (
+          <MessageBar intent="warning" layout="multiline" data-testid="access-warning">
+            <MessageBarBody>
+              <MessageBarTitle>Microsoft Graph refused every mailbox Convene asked for</MessageBarTitle>
+              {status.accessWarning.reason} Last seen {when(status.accessWarning.at)}. Run the mailbox check below with the interviewers’
+              mailboxes; this warning clears when Convene reaches a mailbox again.
             </MessageBarBody>
           </MessageBar>
         )}
@@ -342,25 +368,34 @@ export function AdminApp({ signIn, api, search, navigate = (u) => location.assig
     };
   }, [signIn]);
 
-  const load = useCallback(async () => {
-    if (!tid) return;
-    setLoaded({ kind: 'loading' });
-    try {
-      setLoaded({ kind: 'status', status: await api.tenantStatus(tid) });
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'forbidden')
-        setLoaded({ kind: 'error', title: 'You are not a Convene admin of this organization', message: e.message, requestId: e.requestId });
-      else if (e instanceof ApiError && e.status === 401)
-        setLoaded({ kind: 'error', title: 'Your sign-in expired', message: 'Sign out and sign in again.', requestId: e.requestId });
-      else
-        setLoaded({
-          kind: 'error',
-          title: 'The status could not be loaded',
-          message: e instanceof Error ? e.message : String(e),
-          requestId: e instanceof ApiError ? e.requestId : undefined,
-        });
-    }
-  }, [api, tid]);
+  /** Loads the tenant's status; `quiet` keeps the page (and its forms) on screen meanwhile. */
+  const load = useCallback(
+    async (quiet = false) => {
+      if (!tid) return;
+      if (!quiet) setLoaded({ kind: 'loading' });
+      try {
+        setLoaded({ kind: 'status', status: await api.tenantStatus(tid) });
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 'forbidden')
+          setLoaded({
+            kind: 'error',
+            title: 'You are not a Convene admin of this organization',
+            message: e.message,
+            requestId: e.requestId,
+          });
+        else if (e instanceof ApiError && e.status === 401)
+          setLoaded({ kind: 'error', title: 'Your sign-in expired', message: 'Sign out and sign in again.', requestId: e.requestId });
+        else
+          setLoaded({
+            kind: 'error',
+            title: 'The status could not be loaded',
+            message: e instanceof Error ? e.message : String(e),
+            requestId: e instanceof ApiError ? e.requestId : undefined,
+          });
+      }
+    },
+    [api, tid],
+  );
 
   useEffect(() => {
     void load();
@@ -434,6 +469,41 @@ export function AdminApp({ signIn, api, search, navigate = (u) => location.assig
           {status && connected && (
             <TenantStatusView status={status} api={api} navigate={navigate} onDisconnect={() => setConfirmDisconnect(true)} />
           )}
+          {(!user || (status && !connected)) && (
+            <>
+              {status && !connected && (
+                <Text as="p" block data-testid="consent-status" data-status={status.consentStatus}>
+                  {status.displayName ?? status.tid}: {STATUS_LABEL[status.consentStatus]?.text ?? status.consentStatus}
+                  {status.offboardedAt ? ` since ${when(status.offboardedAt)}` : ''}.
+                </Text>
+              )}
+              <ConnectCard
+                initialTenant={status?.tid ?? (TenantHint.safeParse(tenantParam).success ? tenantParam : '')}
+                navigate={navigate}
+                again={status?.consentStatus === 'disconnected'}
+                start={user && status ? async (t) => (await api.startConsent(t || undefined)).url : undefined}
+              />
+            </>
+          )}
+          {user && tid && status && (
+            <Card className={s.card} aria-labelledby="app-registration-heading">
+              <h2 id="app-registration-heading" className={s.h2}>
+                Your own app registration (optional)
+              </h2>
+              <Text as="p" block>
+                If your organization will not consent to Convene’s multitenant app, Convene can sign in to {status.displayName ?? tid} with
+                an app registration of your own instead.
+              </Text>
+              <AppRegistrationCard
+                api={api}
+                tid={tid}
+                orgName={status.displayName ?? tid}
+                initial={status.appRegistration}
+                onChanged={() => void load(true)}
+              />
+            </Card>
+          )}
+          {!user && <SignInCard signIn={signIn} onSignedIn={setUser} />}
           {user && tid && (
             <DisconnectDialog
               api={api}
@@ -447,22 +517,6 @@ export function AdminApp({ signIn, api, search, navigate = (u) => location.assig
               }}
             />
           )}
-          {(!user || (status && !connected)) && (
-            <>
-              {status && !connected && (
-                <Text as="p" block data-testid="consent-status" data-status={status.consentStatus}>
-                  {status.displayName ?? status.tid}: {STATUS_LABEL[status.consentStatus]?.text ?? status.consentStatus}
-                  {status.offboardedAt ? ` since ${when(status.offboardedAt)}` : ''}.
-                </Text>
-              )}
-              <ConnectCard
-                initialTenant={status?.tid ?? (TenantHint.safeParse(tenantParam).success ? tenantParam : '')}
-                navigate={navigate}
-                again={status?.consentStatus === 'disconnected'}
-              />
-            </>
-          )}
-          {!user && <SignInCard signIn={signIn} onSignedIn={setUser} />}
         </>
       )}
       <Divider />

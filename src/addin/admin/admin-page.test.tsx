@@ -1,114 +1,21 @@
 /** @jest-environment jsdom */
 /**
  * Component tests of the admin page: every consent result in plain words, the permissions table,
- * the mailbox check, and the status page against a fake admin API and sign-in.
+ * the mailbox check, and the status page against a fake admin API and sign-in. Disconnect is in
+ * disconnect.test.tsx, the own app registration in app-registration.test.tsx.
  */
-import { FluentProvider, webLightTheme } from '@fluentui/react-components';
-import { configure, render, screen, within } from '@testing-library/react';
+import { configure, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { ReactElement } from 'react';
-import { CONSENT_RESULTS, ConsentResultCode, type MailboxCheckResponse, type TenantStatus } from '../../shared/admin';
+import { CONSENT_RESULTS, ConsentResultCode } from '../../shared/admin';
 import { ApiError } from '../common/api-client';
-import type { SignIn, SignedInUser } from '../common/sign-in';
-import { type AdminApi, consentStartUrl, parseMailboxes } from './admin-api';
+import { consentStartUrl, parseMailboxes } from './admin-api';
 import { AdminApp } from './admin-app';
+import { ADELE, fakeApi, fakeSignIn, STATUS, TID, ui } from './admin-test-fixtures';
 import { ConsentResult, consentResultText } from './consent-result';
 import { PermissionsTable } from './permissions-table';
 
 // Fluent's first render is slow in jsdom on a busy 2-core machine: wait longer than 1 s.
 configure({ asyncUtilTimeout: 10_000 });
-
-const TID = '2f3b8c1e-6a4d-4c7b-9e21-5d8f0a6b4c31';
-
-function ui(node: ReactElement) {
-  return render(<FluentProvider theme={webLightTheme}>{node}</FluentProvider>);
-}
-
-const STATUS: TenantStatus = {
-  tid: TID,
-  displayName: 'Contoso',
-  cloud: 'global',
-  consentStatus: 'granted',
-  consentedAt: '2026-11-20T10:00:00Z',
-  consentedBy: 'adele@contoso.example',
-  offboardedAt: null,
-  grantedRoles: ['Calendars.ReadWrite', 'User.ReadBasic.All'],
-  permissions: [
-    { name: 'Calendars.ReadWrite', reason: 'Read free/busy and book the invite in the organizer’s calendar.', granted: true },
-    { name: 'MailboxSettings.Read', reason: 'Read time zones and working hours.', granted: false },
-    { name: 'User.ReadBasic.All', reason: 'Find people for the panel picker.', granted: true },
-  ],
-  credentialMode: 'multitenant',
-  appId: '5d7c9a4e-2f1b-4c8d-9e3a-6b0f1c2d3e4f',
-  powershell: {
-    rbacForApplications: 'New-ServicePrincipal -AppId 5d7c9a4e',
-    applicationAccessPolicy: 'New-ApplicationAccessPolicy -AppId 5d7c9a4e',
-  },
-  connectUrl: `/admin/consent/start?tenant=${TID}`,
-  entraEnterpriseAppUrl: 'https://entra.microsoft.com/#view/enterprise-app',
-};
-
-function fakeSignIn(user: SignedInUser | null): SignIn & { signedInAs: string[] } {
-  let current = user;
-  const signedInAs: string[] = [];
-  return {
-    mode: 'dev',
-    signedInAs,
-    restore: async () => current,
-    signIn: async (upn) => {
-      signedInAs.push(upn ?? '');
-      current = {
-        claims: { tid: TID, oid: 'o1', username: upn, name: 'Adele', roles: ['Convene.Admin'], expiresAtMs: Date.now() + 3_600_000 },
-      };
-      return current;
-    },
-    getToken: async () => (current ? 'token' : null),
-    signOut: async () => {
-      current = null;
-    },
-  };
-}
-
-const ADELE: SignedInUser = {
-  claims: {
-    tid: TID,
-    oid: 'o1',
-    username: 'adele@contoso.example',
-    name: 'Adele',
-    roles: ['Convene.Admin'],
-    expiresAtMs: Date.now() + 3_600_000,
-  },
-};
-
-function fakeApi(overrides: Partial<AdminApi> = {}): AdminApi & { calls: string[] } {
-  const calls: string[] = [];
-  let status = STATUS;
-  return {
-    calls,
-    tenantStatus: async (tid) => (calls.push(`status ${tid}`), status),
-    mailboxCheck: async (tid, mailboxes) => {
-      calls.push(`check ${tid} ${mailboxes.join(',')}`);
-      return mailboxes.map((m) =>
-        m.startsWith('hannah')
-          ? { mailbox: m, access: 'blocked' as const, reason: 'Blocked by the tenant’s Application Access Policy.' }
-          : m.startsWith('ghost')
-            ? { mailbox: m, access: 'notFound' as const, reason: 'No such user in the tenant.' }
-            : { mailbox: m, access: 'reachable' as const, reason: 'Working hours read.' },
-      ) satisfies MailboxCheckResponse;
-    },
-    disconnect: async (tid) => {
-      calls.push(`disconnect ${tid}`);
-      status = { ...STATUS, consentStatus: 'disconnected', offboardedAt: '2026-11-22T10:00:00Z' };
-      return {
-        tid,
-        consentStatus: 'disconnected',
-        deleted: { interviews: 2, tenant_credentials: 0 },
-        entraEnterpriseAppUrl: STATUS.entraEnterpriseAppUrl,
-      };
-    },
-    ...overrides,
-  };
-}
 
 describe('consent results', () => {
   test.each(ConsentResultCode.options)('%s: says what happened and what to do next', (code) => {
@@ -186,7 +93,7 @@ describe('admin page', () => {
     await user.click(screen.getByRole('button', { name: 'Sign in (simulator)' }));
     expect(signIn.signedInAs).toEqual(['adele@contoso.example']);
     await screen.findByRole('heading', { name: 'Contoso' });
-    expect(api.calls).toEqual([`status ${TID}`]);
+    expect(api.calls.filter((c) => c.startsWith('status'))).toEqual([`status ${TID}`]);
     expect(screen.getByTestId('consent-status').getAttribute('data-status')).toBe('granted');
     expect(screen.getByText('adele@contoso.example', { selector: 'dd' })).toBeTruthy();
     expect(screen.getByTestId('script-rbac').textContent).toBe(STATUS.powershell.rbacForApplications);
@@ -240,30 +147,5 @@ describe('admin page', () => {
     expect(error.textContent).toContain('You are not a Convene admin of this organization');
     expect(error.textContent).toContain('req-9');
     expect(screen.queryByRole('heading', { name: 'Permissions Convene needs' })).toBeNull();
-  });
-
-  test('Disconnect asks first and says what is deleted and kept; Cancel deletes nothing', async () => {
-    const user = userEvent.setup();
-    const api = fakeApi();
-    ui(<AdminApp signIn={fakeSignIn(ADELE)} api={api} search="" navigate={jest.fn()} />);
-    await user.click(await screen.findByRole('button', { name: 'Disconnect Contoso…' }));
-    const dialog = await screen.findByRole('alertdialog');
-    expect(dialog.textContent).toMatch(/It deletes:.*interviews Convene booked/);
-    expect(dialog.textContent).toMatch(/keeps the audit log/);
-    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
-    expect(api.calls).not.toContain(`disconnect ${TID}`);
-  });
-
-  test('Disconnect, confirmed, shows what was deleted, the Entra link and the connect form', async () => {
-    const user = userEvent.setup();
-    const api = fakeApi();
-    ui(<AdminApp signIn={fakeSignIn(ADELE)} api={api} search="" navigate={jest.fn()} />);
-    await user.click(await screen.findByRole('button', { name: 'Disconnect Contoso…' }));
-    await user.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Disconnect and delete data' }));
-    const done = await screen.findByTestId('disconnected', {}, { timeout: 3000 });
-    expect(api.calls).toContain(`disconnect ${TID}`);
-    expect(done.textContent).toContain('2 interviews');
-    expect(within(done).getByRole('link').getAttribute('href')).toBe(STATUS.entraEnterpriseAppUrl);
-    await screen.findByRole('heading', { name: 'Connect your Microsoft 365 organization again' });
   });
 });
