@@ -128,11 +128,34 @@ const seedUser = z.strictObject({
 const seedTenant = z
   .strictObject({
     tenant: z.strictObject({ id: guid, domain: z.string().min(1), displayName: z.string().min(1) }),
-    consent: z.strictObject({ granted: z.boolean(), roles: z.array(z.string()).optional() }).optional(),
+    consent: z
+      .strictObject({
+        granted: z.boolean(),
+        roles: z.array(z.string()).optional(),
+        /** What the admin consent page does: `ask` (show Accept/Cancel), `approve`, `decline`, or an AADSTS error code to answer with. */
+        page: z.union([z.enum(['ask', 'approve', 'decline']), z.string().regex(/^AADSTS\d{4,8}$/)]).optional(),
+      })
+      .optional(),
+    /** RBAC for Applications: Exchange role assignments of Convene's service principal, limited to a management scope. */
+    rbacScope: z
+      .strictObject({
+        /** Mailboxes in the management scope (mail, UPN or id). */
+        members: z.array(z.string()),
+        /** Exchange application roles assigned (default Application Calendars.ReadWrite and Application MailboxSettings.Read). */
+        roles: z.array(z.string()).optional(),
+      })
+      .nullable()
+      .optional(),
     accessPolicy: z
       .strictObject({ accessRight: z.enum(['RestrictAccess', 'DenyAccess']), members: z.array(z.string()) })
       .nullable()
       .optional(),
+    /**
+     * The tenant's own app registrations (issue 3: tenant-provided app registration), single-tenant
+     * and admin-consented here: client credentials with one of them get app-only tokens for this
+     * tenant with the tenant's consented roles, whether or not Convene's multi-tenant app is consented.
+     */
+    appRegistrations: z.array(z.strictObject({ clientId: guid, clientSecret: z.string().min(1) })).optional(),
     users: z.array(seedUser),
   })
   .superRefine((t, ctx) => {

@@ -155,6 +155,15 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     if (/^\/_sim(\/|$)/.test(req.path)) {
       if (!isLoopback(req.remoteAddress))
         return { status: 403, body: { error: { code: 'forbidden', message: 'The control API answers loopback clients only.' } } };
+      // The dev sign-in of Convene's pages (served on http://127.0.0.1 or localhost) mints tokens
+      // from the browser: CORS for loopback page origins, on /_sim/token only.
+      const origin = req.headers.origin ?? '';
+      if (req.path === '/_sim/token' && /^http:\/\/(127\.0\.0\.1|localhost)(:\d{1,5})?$/.test(origin)) {
+        const cors = { 'access-control-allow-origin': origin, 'access-control-allow-headers': 'content-type', vary: 'Origin' };
+        if (req.method === 'OPTIONS') return { status: 204, headers: { ...cors, 'access-control-allow-methods': 'POST' } };
+        const res = await dispatch(control, req, 'control');
+        return { ...res, headers: { ...res.headers, ...cors } };
+      }
       return dispatch(control, req, 'control');
     }
     counters.token += 1;

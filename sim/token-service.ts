@@ -191,7 +191,7 @@ export async function checkGraphToken(deps: TokenServiceDeps, authorization: str
   if (!tenant || claims.iss !== issuerFor(url, tenant.id))
     return { ok: false, message: 'Access token validation failure. Invalid issuer.' };
   // Withdrawn consent deletes Convene's service principal; Graph then refuses its tokens.
-  if (!tenant.consentGranted)
+  if (!tenant.consentGranted && !tenant.appRegistrations.some((a) => a.clientId === claims.appid))
     return {
       ok: false,
       message: 'Access token validation failure. The application has no service principal in the tenant (consent withdrawn).',
@@ -405,7 +405,9 @@ function tokenEndpoint(deps: TokenServiceDeps, req: SimRequest, tenantSegment: s
     }
     if (!tenant) throw tenantNotFound(tenantSegment);
 
-    if (clientId !== deps.clientId || !tenant.consentGranted) {
+    // The tenant's own app registration (seed `appRegistrations`) works there without Convene's consent.
+    const ownApp = tenant.appRegistrations.find((a) => a.clientId === clientId.toLowerCase());
+    if (!ownApp && (clientId !== deps.clientId || !tenant.consentGranted)) {
       throw new EntraError(
         400,
         'unauthorized_client',
@@ -416,7 +418,7 @@ function tokenEndpoint(deps: TokenServiceDeps, req: SimRequest, tenantSegment: s
     const assertion = form.get('client_assertion');
     let appidacr = '1';
     if (assertion) {
-      checkClientAssertion(deps, assertion, form.get('client_assertion_type'), tenant);
+      checkClientAssertion(deps, assertion, form.get('client_assertion_type'), tenant, ownApp?.clientId ?? deps.clientId);
       appidacr = '2';
     } else if (secret === null || secret === undefined) {
       throw new EntraError(
@@ -425,7 +427,7 @@ function tokenEndpoint(deps: TokenServiceDeps, req: SimRequest, tenantSegment: s
         7000218,
         "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
       );
-    } else if (secret !== deps.clientSecret) {
+    } else if (secret !== (ownApp ? ownApp.clientSecret : deps.clientSecret)) {
       throw new EntraError(
         401,
         'invalid_client',
@@ -459,9 +461,9 @@ function tokenEndpoint(deps: TokenServiceDeps, req: SimRequest, tenantSegment: s
       exp: nowS + ONE_HOUR_S,
       aio: randomId(),
       app_displayname: 'Convene',
-      appid: deps.clientId,
+      appid: ownApp?.clientId ?? deps.clientId,
       appidacr,
-      azp: deps.clientId,
+      azp: ownApp?.clientId ?? deps.clientId,
       azpacr: appidacr,
       idp: issuerFor(url, tenant.id),
       rh: randomId(),
@@ -526,7 +528,13 @@ async function checkUserAssertion(deps: TokenServiceDeps, assertion: string | nu
  * (the token endpoint) and lifetime. The simulator has no registered certificate, so the
  * signature is not verified: this is a test double, not a security boundary.
  */
-function checkClientAssertion(deps: TokenServiceDeps, assertion: string, type: string | null, tenant: SimTenant): void {
+function checkClientAssertion(
+  deps: TokenServiceDeps,
+  assertion: string,
+  type: string | null,
+  tenant: SimTenant,
+  expectedClientId: string = deps.clientId,
+): void {
   if (type !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') {
     throw new EntraError(400, 'invalid_request', 50027, `Invalid client_assertion_type '${type ?? ''}'.`);
   }
@@ -536,7 +544,7 @@ function checkClientAssertion(deps: TokenServiceDeps, assertion: string, type: s
   } catch {
     throw new EntraError(401, 'invalid_client', 50027, 'JWT token is invalid or malformed.');
   }
-  if (claims.iss !== deps.clientId || claims.sub !== deps.clientId) {
+  if (claims.iss !== expectedClientId || claims.sub !== expectedClientId) {
     throw new EntraError(401, 'invalid_client', 700023, 'Client assertion audience claim does not match Realm issuer.');
   }
   const aud = String(claims.aud ?? '');
@@ -569,6 +577,9 @@ function adminConsentPage(deps: TokenServiceDeps, req: SimRequest, tenantSegment
       headers: { 'content-type': 'text/html; charset=utf-8' },
       text: page('Sign in', `<p>AADSTS90002: Tenant '${escapeHtml(tenantSegment)}' not found.</p>`),
     };
+  // Seeded outcome (`consent.page`): answer at once, as Entra does for a remembered decision.
+  if (tenant && tenant.consentPage !== 'ask' && /^https?:\/\//i.test(redirectUri))
+    return consentAnswer(deps, tenant, redirectUri, q.get('state'), q.get('scope'), tenant.consentPage);
   const hidden = ['client_id', 'redirect_uri', 'state', 'scope']
     .map((k) => `<input type="hidden" name="${k}" value="${escapeHtml(q.get(k) ?? '')}">`)
     .join('');
@@ -618,17 +629,54 @@ function adminConsentDecision(deps: TokenServiceDeps, req: SimRequest, tenantSeg
       headers: { 'content-type': 'text/html; charset=utf-8' },
       text: page('Sign in', `<p>AADSTS90002: Tenant not found.</p>`),
     };
+  const decision = tenant.consentPage !== 'ask' ? tenant.consentPage : form.get('action') === 'accept' ? 'approve' : 'decline';
+  return consentAnswer(deps, tenant, redirectUri, form.get('state'), form.get('scope'), decision);
+}
+
+/** Messages of the AADSTS errors a seed can make the consent page answer with (`consent.page`). */
+const CONSENT_ERRORS: Readonly<Record<string, [string, string]>> = Object.freeze({
+  '65004': ['access_denied', 'User declined to consent to access the app.'],
+  '700016': ['unauthorized_client', 'Application with identifier was not found in the directory.'],
+  '90094': ['consent_required', 'Admin consent is required for the permissions requested by this application.'],
+  '90095': [
+    'consent_required',
+    'Admin consent is required for the permissions requested by this application. An admin consent request may be sent to the admin.',
+  ],
+  '7000215': ['invalid_client', 'Invalid client secret provided.'],
+  '7000222': ['invalid_client', 'The provided client secret keys are expired.'],
+  '90002': ['invalid_tenant', 'Tenant not found. This may happen if there are no active subscriptions for the tenant.'],
+});
+
+/**
+ * Redirects back like Entra ID: approve grants consent (`admin_consent=True&tenant&scope`);
+ * decline is AADSTS65004 with `admin_consent=False`; an `AADSTS<n>` error comes WITH
+ * `admin_consent=True`, as Microsoft sometimes sends it (clients must check `error` first).
+ */
+function consentAnswer(
+  deps: TokenServiceDeps,
+  tenant: SimTenant,
+  redirectUri: string,
+  state: string | null,
+  scope: string | null,
+  decision: string,
+): SimResponse {
   const target = new URL(redirectUri);
-  const state = form.get('state');
-  if (form.get('action') === 'accept') {
+  if (decision === 'approve') {
     tenant.consentGranted = true;
     target.searchParams.set('admin_consent', 'True');
     target.searchParams.set('tenant', tenant.id);
-    target.searchParams.set('scope', form.get('scope') || `${deps.url()}/.default`);
-  } else {
+    target.searchParams.set('scope', scope || `${deps.url()}/.default`);
+  } else if (decision === 'decline') {
     target.searchParams.set('error', 'access_denied');
     target.searchParams.set('error_description', 'AADSTS65004: User declined to consent to access the app.');
     target.searchParams.set('admin_consent', 'False');
+    target.searchParams.set('tenant', tenant.id);
+  } else {
+    const code = decision.replace(/^AADSTS/, '');
+    const [error, text] = CONSENT_ERRORS[code] ?? ['server_error', 'The request could not be completed.'];
+    target.searchParams.set('error', error);
+    target.searchParams.set('error_description', `AADSTS${code}: ${text}`);
+    target.searchParams.set('admin_consent', 'True');
     target.searchParams.set('tenant', tenant.id);
   }
   if (state !== null) target.searchParams.set('state', state);

@@ -20,5 +20,36 @@ export function configForSimulator(base: Config, sim: Pick<Simulator, 'url' | 'c
 
 /** Builds the app against `sim` (see {@link configForSimulator}); `deps` as for createApp, minus the transport. */
 export function createAppOnSimulator(sim: Simulator, base: Config, deps: Omit<AppDeps, 'fetch'> = {}): Promise<App> {
-  return createApp(configForSimulator(base, sim), { ...deps, fetch: createFetch({ caPem: sim.caPem }) });
+  // On the simulator everything stays on loopback: the taskpane loads the packaged office.js, not the CDN.
+  // The pages' dev sign-in: the simulator has no interactive Entra sign-in, so they mint a token there.
+  return createApp(configForSimulator(base, sim), {
+    officeJs: 'local',
+    devSignInUrl: `${sim.url}/_sim/token`,
+    // The bot without MicrosoftAppId (no Teams SSO): the Teams user maps to a simulator token for that user.
+    ...(base.bot.appId ? {} : { botUserTokenSource: simulatorBotTokenSource(sim) }),
+    ...deps,
+    fetch: createFetch({ caPem: sim.caPem }),
+  });
+}
+
+/**
+ * The bot's local identity (no `MicrosoftAppId`): the Teams user (`from.aadObjectId` in tenant
+ * `channelData.tenant.id`) mapped to a user token the simulator mints for that user, as Teams SSO
+ * would yield in a real tenant. The token still goes through the server's verifier. Tokens are
+ * reused until 5 minutes before expiry.
+ */
+export function simulatorBotTokenSource(
+  sim: Pick<Simulator, 'users' | 'mintUserToken'>,
+): (tid: string, oid: string) => Promise<string | null> {
+  const cache = new Map<string, { token: string; expMs: number }>();
+  return async (tid, oid) => {
+    const user = sim.users.find((u) => u.tenantId === tid && u.id.toLowerCase() === oid.toLowerCase());
+    if (!user) return null;
+    const key = `${tid}:${user.id}`;
+    const hit = cache.get(key);
+    if (hit && hit.expMs - Date.now() > 300_000) return hit.token;
+    const token = await sim.mintUserToken(user.upn, { expiresInSeconds: 3600 });
+    cache.set(key, { token, expMs: Date.now() + 3600_000 });
+    return token;
+  };
 }

@@ -23,13 +23,17 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(seeds: SeedTenant[], options: { databaseUrl?: string; webRoot?: string } = {}): Promise<Stack> {
+export async function startStack(
+  seeds: SeedTenant[],
+  options: { databaseUrl?: string; webRoot?: string; /** The server's clock, epoch ms. */ now?: () => number } = {},
+): Promise<Stack> {
   const sim = await startSimulator({ port: 0, seeds });
   const store = await openStore(options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: 'memory://' });
   const app = await createAppOnSimulator(sim, loadConfig({ LOG_LEVEL: 'silent' }), {
     store,
     logger: createLogger('silent'),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const url = await app.listen(0, '127.0.0.1');
   return {
