@@ -112,6 +112,25 @@ export const Slot = z.object({
 });
 export type Slot = z.infer<typeof Slot>;
 
+/**
+ * Why a search found no slot at all, the first cause that holds in this order:
+ * `window` (the range, after now, is shorter than the interview or in the past),
+ * `outside_working_days` (someone's working hours never fall inside the range),
+ * `no_working_hours_overlap` (two people's hours, or the whole panel's, never share the duration on
+ * one day), `daily_limit` (per-day interview limits fill every shared day), `busy` (the hours
+ * overlap but the panel's free/busy fills all of it). `attendees`: the emails it names, and
+ * `candidate` for the candidate's acceptable hours. Free/busy and working hours only, never what
+ * anyone is busy with.
+ */
+const NoSlotsReasonSchema = z.object({
+  code: z.enum(['window', 'outside_working_days', 'no_working_hours_overlap', 'daily_limit', 'busy']),
+  /** One or two plain sentences for the organizer, naming people by email and hours in their own zones. */
+  message: z.string(),
+  attendees: z.array(z.string()),
+});
+export type NoSlotsReason = z.infer<typeof NoSlotsReasonSchema>;
+export type NoSlotsReasonCode = NoSlotsReason['code'];
+
 /** `POST /api/availability` 200 body. */
 export const AvailabilityResponse = z.object({
   organizer: z.object({ email: z.string(), timeZone: z.string() }),
@@ -121,6 +140,10 @@ export const AvailabilityResponse = z.object({
   slots: z.array(Slot),
   /** True when more slots existed than `maxSlots`. */
   truncated: z.boolean(),
+  /** Present only when `slots` is empty: why (see {@link NoSlotsReason}). */
+  noSlotsReason: NoSlotsReasonSchema.optional().describe(
+    'Present only when no slot exists: the first cause that holds (window, outside_working_days, no_working_hours_overlap, daily_limit, busy), the people it names (emails, "candidate"), and a message.',
+  ),
 });
 export type AvailabilityResponse = z.infer<typeof AvailabilityResponse>;
 

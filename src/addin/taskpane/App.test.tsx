@@ -187,6 +187,35 @@ describe('taskpane', () => {
     expect(screen.getByTestId('unreadable').textContent).toContain('application access policy');
   });
 
+  it("shows the server's reason when there are no slots, and a generic text when it gives none", async () => {
+    const reason = {
+      code: 'no_working_hours_overlap' as const,
+      message:
+        "ana@x.example's working hours (Mon–Fri 09:00–17:00 America/New_York) do not overlap the candidate's acceptable hours (08:00–18:00 Asia/Tokyo) by 60 minutes on any day of this date range.",
+      attendees: ['ana@x.example', 'candidate'],
+    };
+    let answer: AvailabilityResponse = {
+      ...RESULT,
+      attendees: RESULT.attendees.slice(0, 1),
+      complete: true,
+      slots: [],
+      noSlotsReason: reason,
+    };
+    const { api } = fakeApi({ availability: async () => answer });
+    const user = renderApp({ api });
+    await screen.findByText('My upcoming interviews');
+    await addPanel(user, 'ana@x.example');
+    await user.click(screen.getByRole('button', { name: 'Find times' }));
+
+    const none = await screen.findByTestId('no-slots');
+    expect(none.textContent).toBe(`No times found ${reason.message}`);
+    expect(screen.queryByTestId('slot')).toBeNull();
+
+    answer = { ...answer, noSlotsReason: undefined };
+    await user.click(screen.getByRole('button', { name: 'Find times' }));
+    await waitFor(() => expect(screen.getByTestId('no-slots').textContent).toMatch(/No time in this date range suits the whole panel/));
+  });
+
   it('renews an expired token silently, else prompts and redoes the search with the form intact', async () => {
     let first = true;
     const { api, calls } = fakeApi({

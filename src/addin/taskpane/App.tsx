@@ -32,7 +32,7 @@ import { ApiProblem, SignInRequired, type TaskpaneApi } from './api';
 import type { TaskpaneAuth } from './auth';
 import { availabilityRequest, bookingRequest, type FieldErrors, fieldOf, type FormValues, initialValues, splitAddresses } from './form';
 import { type AppointmentPrefill, closeDraft, fillAppointment, type OfficeEnvironment } from './office';
-import { explainNoSlots, groupByDay, ianaZones, localDate, searchZones, timeLabel, wallTime, zoneCity, dayLabel } from './time';
+import { groupByDay, ianaZones, localDate, searchZones, timeLabel, wallTime, zoneCity, dayLabel } from './time';
 
 const useStyles = makeStyles({
   root: {
@@ -110,6 +110,12 @@ interface Banner {
 }
 
 const SLOTS_PAGE = 20;
+/**
+ * Shown when the server gives no reason for an empty answer (an older server): the reason itself
+ * comes from the engine (`noSlotsReason`), which knows everyone's real working hours.
+ */
+const NO_SLOTS_FALLBACK =
+  'No time in this date range suits the whole panel. Try a later or longer date range, a shorter interview or smaller buffers.';
 
 const FIELD_OF_VALUE: Record<keyof FormValues, keyof FieldErrors> = {
   candidateName: 'candidateName',
@@ -533,20 +539,7 @@ export function App(props: AppProps) {
         {result && result.slots.length === 0 && (
           <MessageBar intent="info" data-testid="no-slots">
             <MessageBarBody>
-              <MessageBarTitle>No times found</MessageBarTitle>{' '}
-              {explainNoSlots({
-                attendees: result.attendees,
-                durationMinutes: Number(search.state === 'done' ? search.request.durationMinutes : 60),
-                candidate:
-                  search.state === 'done' && search.request.candidate
-                    ? {
-                        timeZone: search.request.candidate.timeZone,
-                        start: search.request.candidate.acceptableHours?.start ?? '00:00',
-                        end: search.request.candidate.acceptableHours?.end ?? '24:00',
-                      }
-                    : undefined,
-                atMs: Date.parse(search.state === 'done' ? search.request.window.start : new Date().toISOString()),
-              })}
+              <MessageBarTitle>No times found</MessageBarTitle> {result.noSlotsReason?.message ?? NO_SLOTS_FALLBACK}
             </MessageBarBody>
           </MessageBar>
         )}

@@ -2,7 +2,7 @@
  * Time zone arithmetic and wording for the taskpane, on the browser's Intl only (no date library:
  * the taskpane loads every time Outlook opens it). Zones are IANA names.
  */
-import type { AttendeeResult, Slot } from '../../shared/api';
+import type { Slot } from '../../shared/api';
 
 /** Every IANA zone the browser knows (`Intl.supportedValuesOf('timeZone')`), plus UTC. */
 export function ianaZones(): string[] {
@@ -109,61 +109,4 @@ export function groupByDay(slots: readonly Slot[], zone: string): Array<{ day: s
     else groups.push({ day, label: dayLabel(ms, zone), slots: [slot] });
   }
   return groups;
-}
-
-/** `HH:mm` to minutes after midnight. */
-function minutes(hm: string): number {
-  const [h, m] = hm.split(':').map(Number) as [number, number];
-  return h * 60 + m;
-}
-
-/** Exchange's default working day when a mailbox has none: 08:00–17:00 (DESIGN.md). */
-const TYPICAL_DAY = { start: '08:00', end: '17:00' };
-
-/**
- * Why a search found no slots, in plain words (the engine returns none; this names the likeliest
- * reason from what the answer and the form say):
- * 1. the candidate's hours and a panelist's typical working day (08:00–17:00 in their zone)
- *    overlap for less than the duration;
- * 2. two panelists' typical working days overlap for less than the duration;
- * 3. otherwise the panel is busy whenever their hours overlap in the range.
- */
-export function explainNoSlots(input: {
-  attendees: readonly AttendeeResult[];
-  durationMinutes: number;
-  candidate?: { timeZone: string; start: string; end: string } | undefined;
-  atMs: number;
-}): string {
-  const readable = input.attendees.filter((a) => a.status === 'ok' && a.timeZone);
-  const span = (zone: string, start: string, end: string) => {
-    const off = zoneOffsetMinutes(zone, input.atMs);
-    return { from: minutes(start) - off, to: minutes(end) - off };
-  };
-  const overlap = (a: { from: number; to: number }, b: { from: number; to: number }) => {
-    // Compare on a 24 h circle: try the other day too.
-    let best = 0;
-    for (const shift of [-1440, 0, 1440]) best = Math.max(best, Math.min(a.to, b.to + shift) - Math.max(a.from, b.from + shift));
-    return best;
-  };
-  const name = (a: AttendeeResult) => a.email.split('@')[0] ?? a.email;
-  if (input.candidate) {
-    const c = span(input.candidate.timeZone, input.candidate.start, input.candidate.end);
-    for (const a of readable) {
-      const o = overlap(c, span(a.timeZone as string, TYPICAL_DAY.start, TYPICAL_DAY.end));
-      if (o < input.durationMinutes)
-        return `${name(a)}'s working hours (${zoneCity(a.timeZone as string)}) do not overlap the candidate's hours (${input.candidate.start}–${input.candidate.end} ${zoneCity(input.candidate.timeZone)}) for ${input.durationMinutes} minutes. Widen the candidate's hours or shorten the interview.`;
-    }
-  }
-  for (let i = 0; i < readable.length; i++)
-    for (let j = i + 1; j < readable.length; j++) {
-      const a = readable[i] as AttendeeResult;
-      const b = readable[j] as AttendeeResult;
-      const o = overlap(
-        span(a.timeZone as string, TYPICAL_DAY.start, TYPICAL_DAY.end),
-        span(b.timeZone as string, TYPICAL_DAY.start, TYPICAL_DAY.end),
-      );
-      if (o < input.durationMinutes)
-        return `${name(a)}'s working hours (${zoneCity(a.timeZone as string)}) and ${name(b)}'s (${zoneCity(b.timeZone as string)}) overlap for less than ${input.durationMinutes} minutes. Split the panel or shorten the interview.`;
-    }
-  return `The panel is busy whenever their working hours overlap in this range. Try a later or longer date range, a shorter interview or smaller buffers.`;
 }

@@ -33,4 +33,14 @@ describe('OpenAPI document', () => {
     expect(AvailabilityRequest.safeParse(unknownField).success).toBe(false);
     for (const s of Object.values(doc.components.schemas)) expect(() => ajv.compile(s)).not.toThrow();
   });
+
+  it('documents why there are no slots (noSlotsReason) in the availability response', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    const validate = ajv.compile(doc.components.schemas.AvailabilityResponse as object);
+    const empty = { organizer: { email: 'o@x.example', timeZone: 'UTC' }, attendees: [], complete: true, slots: [], truncated: false };
+    const reason = { code: 'busy', message: 'The panel is busy.', attendees: ['bob@x.example'] };
+    expect(validate({ ...empty, noSlotsReason: reason })).toBe(true);
+    expect(validate(empty)).toBe(true); // optional: absent whenever there are slots
+    expect(validate({ ...empty, noSlotsReason: { ...reason, code: 'guess' } })).toBe(false);
+  });
 });

@@ -400,4 +400,31 @@ describe('findSlots properties', () => {
       { seed: 77, numRuns: 100 },
     );
   });
+
+  it('explains exactly the empty answers, and the reason holds: free/busy is (or is not) the cause', () => {
+    const withoutBusy = (input: FindSlotsInput): FindSlotsInput => ({
+      ...input,
+      attendees: input.attendees.map((a) => (a.status === 'ok' ? { ...a, busy: [] } : a)),
+    });
+    const codes = new Set<string>();
+    fc.assert(
+      fc.property(findSlotsInput, (input) => {
+        const result = findSlots(input);
+        const reason = result.noSlotsReason;
+        expect(reason !== undefined).toBe(result.slots.length === 0 && !result.truncated);
+        if (!reason) return;
+        codes.add(reason.code);
+        const known = new Set([...input.attendees.map((a) => a.email), 'candidate']);
+        expect(reason.attendees.filter((k) => !known.has(k))).toEqual([]);
+        expect(reason.message.length).toBeGreaterThan(0);
+        // `busy` blames free/busy: without any busy item there are slots. Every other code does not.
+        const free = findSlots(withoutBusy(input));
+        if (reason.code === 'busy') expect(free.slots.length).toBeGreaterThan(0);
+        else expect(free.slots).toEqual([]);
+      }),
+      { seed: 4_2026, numRuns: 200 },
+    );
+    // The generator reaches the main causes (a guard against a property that checks nothing).
+    expect([...codes].sort()).toEqual(expect.arrayContaining(['busy', 'no_working_hours_overlap', 'outside_working_days', 'window']));
+  });
 });

@@ -16,7 +16,18 @@ import { formatOffsetMinutes, parseTimeOfDayMs, weekdayIndex } from './custom-ti
 import { intersectIntervals, mergeIntervals, subtractIntervals } from './intervals';
 import { isCustomTimeZone, resolveTimeZone, tryResolveZone } from './time-zones';
 import type { ResolvedZone } from './time-zones';
-import type { AttendeeInput, BusyItem, DayOfWeek, FindSlotsInput, FindSlotsResult, MailboxSettingsInput, WorkingHoursInput } from './types';
+import { CANDIDATE_PARTICIPANT, daysText, explainNoSlots, spanText } from './no-slots-reason';
+import type { NoSlotsInput, ReasonParticipant } from './no-slots-reason';
+import type {
+  AttendeeInput,
+  BusyItem,
+  DayOfWeek,
+  FindSlotsInput,
+  FindSlotsResult,
+  MailboxSettingsInput,
+  ReadableAttendee,
+  WorkingHoursInput,
+} from './types';
 import { ZoneTimeline } from './zone-timeline';
 
 const MINUTE_MS = 60_000;
@@ -32,8 +43,8 @@ export const DEFAULT_WORKING_HOURS: Readonly<WorkingHoursInput> = Object.freeze(
   endTime: '17:00:00.0000000',
 });
 
-/** Key of the candidate's local time in each slot's `local`. */
-export const CANDIDATE_KEY = 'candidate';
+/** Key of the candidate's local time in each slot's `local` (and of the candidate in `noSlotsReason.attendees`). */
+export const CANDIDATE_KEY = CANDIDATE_PARTICIPANT;
 
 /**
  * Splits `[startMs, endMs)` into consecutive chunks of at most `maxDays` days (getSchedule's
@@ -322,6 +333,9 @@ function requireNumber(value: number, name: string, ok: (v: number) => boolean, 
  * without milliseconds; `local` maps each attendee email (as given) whose zone is known, and
  * `candidate`, to the local start with its offset. `attendees[].timeZone` and
  * `organizer.timeZone` are IANA names, or `UTC±hh:mm` (the standard offset) for a custom zone.
+ * When no slot exists at all, `noSlotsReason` says why (window, an attendee's days off, working
+ * hours that never overlap, per-day limits, or free/busy), naming attendees by email with their
+ * local hours, never what they are busy with; see `explainNoSlots`. It costs nothing otherwise.
  *
  * @throws ConveneError `unprocessable` when the organizer's or the candidate's zone cannot be mapped.
  * @throws ConveneError `invalid_request` when a number is out of range (duration or step <= 0, ...).
@@ -362,6 +376,8 @@ export function findSlots(input: FindSlotsInput): FindSlotsResult {
   const attendees: AttendeeResult[] = [];
   const localZones: Array<{ key: string; tl: ZoneTimeline }> = [];
   const seen = new Set<string>();
+  // What the sweep used per readable attendee, kept (cheaply, no intervals) to explain an empty answer.
+  const swept: SweptAttendee[] = [];
 
   for (const attendee of input.attendees as readonly AttendeeInput[]) {
     const emailKey = String(attendee.email).toLowerCase();
@@ -399,11 +415,12 @@ export function findSlots(input: FindSlotsInput): FindSlotsResult {
       result.reason = problem;
     }
     attendees.push(result);
+    const dayZone = zones.display ?? zones.working;
+    swept.push({ attendee, hours: zones.working ? hours : null, working: zones.working, dayZone });
 
     if (free.length === 0) continue; // nothing left to cut; the attendee is still reported
     const blocked = blockingIntervals(attendee.busy ?? [], bufferMs, input.tentativeBlocks);
     let pieces = hours && zones.working ? workingPieces(hours, ZoneTimeline.of(zones.working.zone), lo, hi) : [lo, hi];
-    const dayZone = zones.display ?? zones.working;
     if (input.maxInterviewsPerDay !== undefined && dayZone && attendee.interviewStartsMs?.length) {
       pieces = subtractIntervals(pieces, fullDays(attendee.interviewStartsMs, input.maxInterviewsPerDay, ZoneTimeline.of(dayZone.zone)));
     }
@@ -433,6 +450,8 @@ export function findSlots(input: FindSlotsInput): FindSlotsResult {
   }
   const truncated = starts.length > input.maxSlots;
   if (truncated) starts.length = input.maxSlots;
+  // Only an empty answer is explained: the common case pays nothing for it.
+  const noSlotsReason = starts.length === 0 && !truncated ? explainNoSlots(reasonInput(input, swept, organizerTl, lo, hi)) : undefined;
 
   // Panels share few zones: format each distinct zone's local time once per slot.
   const timelines = [...new Set(localZones.map((z) => z.tl))];
@@ -451,5 +470,82 @@ export function findSlots(input: FindSlotsInput): FindSlotsResult {
     complete,
     slots,
     truncated,
+    ...(noSlotsReason ? { noSlotsReason } : {}),
+  };
+}
+
+/** A readable attendee as the sweep used it. */
+interface SweptAttendee {
+  attendee: ReadableAttendee;
+  /** Null when no working hours apply (zone or hours unreadable). */
+  hours: ParsedWorkingHours | null;
+  working: ResolvedZone | null;
+  /** Zone of the attendee's local days for the per-day interview limit. */
+  dayZone: ResolvedZone | null;
+}
+
+/**
+ * The interval lists behind an empty answer, rebuilt for every readable attendee (the sweep
+ * stops cutting once nothing is left) and the candidate's acceptable hours.
+ */
+function reasonInput(input: FindSlotsInput, swept: SweptAttendee[], organizerTl: ZoneTimeline, lo: number, hi: number): NoSlotsInput {
+  const durationMs = input.durationMinutes * MINUTE_MS;
+  const stepMs = input.stepMinutes * MINUTE_MS;
+  const bufferMs = input.bufferMinutes * MINUTE_MS;
+  const participants: ReasonParticipant[] = [];
+  const window = hi > lo;
+  for (const s of swept) {
+    const { attendee, hours, working } = s;
+    let fullDayList: number[] = [];
+    if (window && input.maxInterviewsPerDay !== undefined && s.dayZone && attendee.interviewStartsMs?.length) {
+      fullDayList = fullDays(attendee.interviewStartsMs, input.maxInterviewsPerDay, ZoneTimeline.of(s.dayZone.zone));
+    }
+    const usesDefault = !attendee.mailboxSettings?.workingHours;
+    participants.push({
+      key: attendee.email,
+      hoursText:
+        hours && working
+          ? `${daysText(hours.days)} ${spanText(hours.startMs, hours.endMs)} ${working.name}${usesDefault ? ', default: none set' : ''}`
+          : 'unknown',
+      dayLengthMs: hours ? (hours.endMs <= hours.startMs ? DAY_MS : 0) + hours.endMs - hours.startMs : DAY_MS,
+      working: hours && working && window ? workingPieces(hours, ZoneTimeline.of(working.zone), lo, hi) : null,
+      fullDays: fullDayList,
+      blocked: blockingIntervals(attendee.busy ?? [], bufferMs, input.tentativeBlocks),
+    });
+  }
+  const candidate = input.candidate;
+  const hours = candidate?.acceptableHours;
+  if (candidate && hours && window) {
+    const startMs = parseTimeOfDayMs(hours.start);
+    const endMs = parseTimeOfDayMs(hours.end);
+    if (Number.isFinite(startMs) && Number.isFinite(endMs)) {
+      const zone = resolveTimeZone(candidate.timeZone);
+      participants.push({
+        key: CANDIDATE_PARTICIPANT,
+        hoursText: `${spanText(startMs, endMs)} ${zone.name}`,
+        dayLengthMs: (endMs <= startMs ? DAY_MS : 0) + endMs - startMs,
+        working: acceptablePieces(startMs, endMs, ZoneTimeline.of(zone.zone), lo, hi),
+        fullDays: [],
+        blocked: [],
+      });
+    }
+  }
+  const hasStart = (pieces: readonly number[]): boolean => {
+    const found: number[] = [];
+    for (let i = 0; i < pieces.length && found.length === 0; i += 2) {
+      if (pieces[i + 1]! - pieces[i]! >= durationMs) alignedStarts(organizerTl, pieces[i]!, pieces[i + 1]! - durationMs, stepMs, found, 1);
+    }
+    return found.length > 0;
+  };
+  return {
+    participants,
+    windowStartMs: input.windowStartMs,
+    windowEndMs: input.windowEndMs,
+    nowMs: input.nowMs,
+    durationMinutes: input.durationMinutes,
+    stepMinutes: input.stepMinutes,
+    bufferMinutes: input.bufferMinutes,
+    maxInterviewsPerDay: input.maxInterviewsPerDay,
+    hasStart,
   };
 }

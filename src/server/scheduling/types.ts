@@ -10,7 +10,7 @@
  * @see https://learn.microsoft.com/graph/api/resources/customtimezone
  * @see https://learn.microsoft.com/graph/api/resources/scheduleitem
  */
-import type { AttendeeResult, Slot } from '../../shared/api';
+import type { AttendeeResult, NoSlotsReason, Slot } from '../../shared/api';
 
 /** Graph `dayOfWeek` values. */
 export type DayOfWeek = 'sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday';
@@ -133,4 +133,9 @@ export interface FindSlotsResult {
   /** In start order; `start`/`end` as UTC ISO (`2026-11-23T17:00:00Z`), `local` per attendee email and `candidate`. */
   slots: Slot[];
   truncated: boolean;
+  /**
+   * Present only when no slot exists at all (not when `maxSlots` cut the list): the first cause
+   * that holds, from the engine's own intervals (see `explainNoSlots` in no-slots-reason.ts).
+   */
+  noSlotsReason?: NoSlotsReason;
 }
