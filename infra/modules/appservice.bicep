@@ -63,7 +63,7 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'MicrosoftAppTenantId', value: botAppTenantId }
         { name: 'CONVENE_BOT_OAUTH_CONNECTION', value: botOAuthConnectionName }
         { name: 'CONVENE_AUDIT_RETENTION_DAYS', value: string(auditRetentionDays) }
-        { name: 'CONVENE_JOBS', value: 'audit-purge,user-archive' }
+        { name: 'CONVENE_JOBS', value: 'audit-purge,user-archive,bot-card-purge' }
         { name: 'LOG_LEVEL', value: logLevel }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
         { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }

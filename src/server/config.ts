@@ -51,7 +51,7 @@ export interface Config {
   /** Days an audit entry is kept before the daily purge deletes it (`CONVENE_AUDIT_RETENTION_DAYS`, default 90). */
   readonly auditRetentionDays: number;
   /** Scheduled jobs this instance runs (`CONVENE_JOBS`: comma-separated, `none` for none; default all). */
-  readonly jobs: readonly ('audit-purge' | 'user-archive')[];
+  readonly jobs: readonly ('audit-purge' | 'user-archive' | 'bot-card-purge')[];
   /**
    * HTTPS on Convene's own listener (`CONVENE_TLS_CERT_PATH` + `CONVENE_TLS_KEY_PATH`, PEM files):
    * development only, e.g. office-addin-dev-certs' `localhost.crt`/`localhost.key` so Outlook can
@@ -105,8 +105,11 @@ const EnvSchema = z.object({
   CONVENE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   CONVENE_JOBS: z
     .string()
-    .regex(/^(none|((audit-purge|user-archive)\s*(,\s*|$))+)$/, 'must be "none" or a comma-separated list of audit-purge, user-archive')
-    .default('audit-purge,user-archive'),
+    .regex(
+      /^(none|((audit-purge|user-archive|bot-card-purge)\s*(,\s*|$))+)$/,
+      'must be "none" or a comma-separated list of audit-purge, user-archive, bot-card-purge',
+    )
+    .default('audit-purge,user-archive,bot-card-purge'),
   CONVENE_TLS_CERT_PATH: z.string().min(1).optional(),
   CONVENE_TLS_KEY_PATH: z.string().min(1).optional(),
 });
@@ -183,7 +186,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     jobs: Object.freeze(
       e.CONVENE_JOBS === 'none'
         ? []
-        : [...new Set(e.CONVENE_JOBS.split(',').map((s) => s.trim() as 'audit-purge' | 'user-archive'))].filter(Boolean),
+        : [...new Set(e.CONVENE_JOBS.split(',').map((s) => s.trim() as Config['jobs'][number]))].filter(Boolean),
     ),
     tls:
       e.CONVENE_TLS_CERT_PATH && e.CONVENE_TLS_KEY_PATH

@@ -8,14 +8,17 @@ import type { AuthContext } from '../auth/user-token';
 import type { TenantRegistry } from '../consent/tenant-registry';
 import type { InterviewRecord, InterviewStore, NewInterview, TenantRecord } from '../store/types';
 import { createCalendarService } from './calendar-service';
-import type { CalendarProvider, CreatedEvent, NewEvent } from './provider';
+import type { CalendarProvider, CreatedEvent, DirectoryUserResult, NewEvent } from './provider';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 const auth: AuthContext = { tid: 't1', oid: 'o1', username: 'org@x.example', name: 'Org', roles: [], exp: 0 };
+const ORGANIZER = { id: 'o1', displayName: 'Org', mail: 'org@x.example', userPrincipalName: 'org@x.example' };
 
 function fakes(options: { consented?: boolean; organizerTimeZone?: string; existingEvents?: Map<string, CreatedEvent> } = {}) {
   const calls: string[] = [];
   const created: NewEvent[] = [];
+  /** What `GET /users/{oid}` says of the organizer (tests flip it to simulate leaving the tenant). */
+  const directory: { organizer: DirectoryUserResult } = { organizer: { status: 'ok', user: ORGANIZER } };
   const rows = new Map<string, InterviewRecord>();
   const tenants: TenantRegistry = {
     async ensureConsented() {
@@ -56,10 +59,16 @@ function fakes(options: { consented?: boolean; organizerTimeZone?: string; exist
       };
     },
     async getUser() {
-      throw new Error('not used');
+      calls.push('getUser');
+      return directory.organizer;
     },
     async searchUsers() {
-      return [];
+      calls.push('searchUsers');
+      return [ORGANIZER];
+    },
+    async getOrganizerAndSearchUsers() {
+      calls.push('batch:getUser+searchUsers');
+      return { organizer: directory.organizer, users: directory.organizer.status === 'ok' ? [ORGANIZER] : [] };
     },
     async createEvent(_ctx, _oid, event): Promise<CreatedEvent> {
       calls.push('createEvent');
@@ -70,7 +79,9 @@ function fakes(options: { consented?: boolean; organizerTimeZone?: string; exist
       calls.push('findEvent');
       return options.existingEvents?.get(transactionId) ?? null;
     },
-    async cancelEvent() {},
+    async cancelEvent() {
+      calls.push('cancelEvent');
+    },
   };
   const interviews: InterviewStore = {
     async create(input: NewInterview) {
@@ -107,14 +118,15 @@ function fakes(options: { consented?: boolean; organizerTimeZone?: string; exist
     },
   };
   let n = 0;
+  const clock = { nowMs: NOW };
   const service = createCalendarService({
     provider,
     tenants,
     interviews,
-    now: () => NOW,
+    now: () => clock.nowMs,
     newId: () => `00000000-0000-4000-8000-00000000000${++n}`,
   });
-  return { service, calls, created, rows };
+  return { service, calls, created, rows, directory, clock };
 }
 
 const booking = {
@@ -173,5 +185,66 @@ describe('CalendarService', () => {
     expect(again.interview).toMatchObject({ status: 'scheduled', graphEventId: 'ev-lost-answer', joinUrl: 'https://teams.test/j' });
     expect(f.calls).toEqual(['consent', 'findEvent']);
     expect(f.created).toHaveLength(1);
+  });
+});
+
+describe('CalendarService: a user who left the tenant', () => {
+  const left: DirectoryUserResult = { status: 'notFound', reason: 'No such user (HTTP 404, Request_ResourceNotFound).' };
+
+  it('refuses list, get, cancel and people search with 401 once Graph no longer knows the organizer, calling nothing else', async () => {
+    const f = fakes();
+    const booked = await f.service.bookInterview(auth, booking, 'k-left', 'api', 'r');
+    f.directory.organizer = left;
+    // Past the positive verdict the booking recorded.
+    f.clock.nowMs += 60_000;
+    f.calls.length = 0;
+    const refused = { code: 'unauthenticated', status: 401, message: expect.stringMatching(/no longer in this organization/) };
+    await expect(f.service.listInterviews(auth, {}, 'r')).rejects.toMatchObject(refused);
+    await expect(f.service.getInterview(auth, booked.interview.id, 'r')).rejects.toMatchObject(refused);
+    await expect(f.service.cancelInterview(auth, booked.interview.id, {}, 'r')).rejects.toMatchObject(refused);
+    await expect(f.service.searchPeople(auth, { q: 'a' }, 'r')).rejects.toMatchObject(refused);
+    // The replay of a finished booking is refused too.
+    await expect(f.service.bookInterview(auth, booking, 'k-left', 'api', 'r')).rejects.toMatchObject(refused);
+    expect(f.calls).toEqual([
+      'consent',
+      'getUser',
+      'consent',
+      'getUser',
+      'consent',
+      'getUser',
+      'consent',
+      'batch:getUser+searchUsers',
+      'consent',
+      'getUser',
+    ]);
+    expect(f.rows.get(booked.interview.id)?.status).toBe('scheduled');
+  });
+
+  it('reads list and get on a 60 s positive verdict, but asks Graph before every cancel', async () => {
+    const f = fakes();
+    await expect(f.service.listInterviews(auth, {}, 'r')).resolves.toEqual([]);
+    await expect(f.service.listInterviews(auth, {}, 'r')).resolves.toEqual([]);
+    expect(f.calls).toEqual(['consent', 'getUser', 'consent']);
+    // People search on a fresh verdict: the search alone; on none: lookup and search in one batch.
+    f.calls.length = 0;
+    await expect(f.service.searchPeople(auth, { q: 'o' }, 'r')).resolves.toEqual([{ email: 'org@x.example', displayName: 'Org' }]);
+    f.clock.nowMs += 60_000;
+    await expect(f.service.searchPeople(auth, { q: 'o' }, 'r')).resolves.toHaveLength(1);
+    expect(f.calls).toEqual(['consent', 'searchUsers', 'consent', 'batch:getUser+searchUsers']);
+
+    const booked = await f.service.bookInterview(auth, booking, 'k-cancel', 'api', 'r');
+    f.calls.length = 0;
+    await expect(f.service.cancelInterview(auth, booked.interview.id, {}, 'r')).resolves.toMatchObject({ status: 'cancelled' });
+    expect(f.calls).toEqual(['consent', 'getUser', 'cancelEvent']);
+  });
+
+  it('answers 503 graph_unavailable when Graph cannot confirm the organizer, and does not count it as present', async () => {
+    const f = fakes();
+    f.directory.organizer = { status: 'error', reason: 'Microsoft Graph answered 500.' };
+    await expect(f.service.listInterviews(auth, {}, 'r')).rejects.toMatchObject({ code: 'graph_unavailable', status: 503 });
+    f.directory.organizer = { status: 'ok', user: ORGANIZER };
+    f.calls.length = 0;
+    await expect(f.service.listInterviews(auth, {}, 'r')).resolves.toEqual([]);
+    expect(f.calls).toEqual(['consent', 'getUser']);
   });
 });

@@ -4,6 +4,8 @@
  * (1) the caller is an {@link AuthContext} (only the token verifier makes one),
  * (2) the caller's tenant is consented ({@link TenantRegistry}),
  * (3) the request passes its schema from `src/shared/api.ts` (parsed here, whatever the front).
+ * Then, before acting, the organizer (the token's `oid`) must still be in the tenant
+ * (`organizer-check.ts`): a user who left is refused with 401 whatever their token says.
  *
  * Calendar data is read just in time and never stored; only interviews Convene creates are.
  */
@@ -31,6 +33,7 @@ import type { AttendeeInput, BusyItem, MailboxSettingsInput } from '../schedulin
 import type { InterviewRecord, InterviewStore } from '../store/types';
 import { parseOrThrow } from '../validation';
 import { type BookingLock, bookingLockKeys, createInProcessBookingLock } from './booking-lock';
+import { createOrganizerCheck, createOrganizerVerdictCache, type OrganizerVerdictCache } from './organizer-check';
 import type { CalendarProvider, CallContext, DirectoryUser, MailboxSettingsResult, ScheduleResult } from './provider';
 
 /** A booking's outcome. `replayed`: the Idempotency-Key was seen before; nothing new was created. */
@@ -60,13 +63,29 @@ export interface CalendarService {
     channel: Channel,
     requestId: string,
   ): Promise<BookingResult>;
-  /** The caller's interviews overlapping `[from, to)`. */
+  /**
+   * The caller's interviews overlapping `[from, to)`, after checking the caller is still in the
+   * tenant (a positive verdict of the last 60 s, else one `GET /users/{oid}`: see `organizer-check.ts`).
+   * @throws ConveneError invalid_request | tenant_not_consented | unauthenticated (user left the tenant) | graph_unavailable
+   */
   listInterviews(auth: AuthContext, query: unknown, requestId: string): Promise<Interview[]>;
-  /** @throws ConveneError not_found when it is not the caller's */
+  /**
+   * One of the caller's interviews (same check as {@link listInterviews}).
+   * @throws ConveneError not_found when it is not the caller's | tenant_not_consented | unauthenticated | graph_unavailable
+   */
   getInterview(auth: AuthContext, id: string, requestId: string): Promise<Interview>;
-  /** Cancels through Graph (attendees are notified). @throws not_found | conflict */
+  /**
+   * Cancels through Graph (attendees are notified). Asks Graph whether the caller is still in the
+   * tenant first, every time (a write never rides on a cached verdict): a user who left cannot
+   * cancel; the daily user-archive job archives their interviews.
+   * @throws ConveneError not_found | conflict | tenant_not_consented | unauthenticated | graph_unavailable
+   */
   cancelInterview(auth: AuthContext, id: string, input: unknown, requestId: string): Promise<Interview>;
-  /** Up to 20 people of the caller's tenant for pickers. */
+  /**
+   * Up to 20 people of the caller's tenant for pickers. Without a fresh verdict on the caller, the
+   * caller's lookup and the search go in one `$batch` (one round trip).
+   * @throws ConveneError invalid_request | tenant_not_consented | unauthenticated | graph_unavailable | graph_error
+   */
   searchPeople(auth: AuthContext, query: unknown, requestId: string): Promise<Person[]>;
 }
 
@@ -82,6 +101,11 @@ export interface CalendarServiceDeps {
    * server); N instances on one PostgreSQL need `createPostgresBookingLock`.
    */
   bookingLock?: BookingLock;
+  /**
+   * Positive verdicts "this organizer is still in the tenant" (default: 60 s, at most 10 000, in
+   * memory, on `now`). See `organizer-check.ts`.
+   */
+  organizerVerdicts?: OrganizerVerdictCache;
 }
 
 const BLOCKING = new Set(['busy', 'oof', 'unknown']);
@@ -91,6 +115,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function createCalendarService(deps: CalendarServiceDeps): CalendarService {
   const bookingLock = deps.bookingLock ?? createInProcessBookingLock();
   const newId = deps.newId ?? randomUUID;
+  const organizers = createOrganizerCheck({
+    provider: deps.provider,
+    verdicts: deps.organizerVerdicts ?? createOrganizerVerdictCache({ now: deps.now }),
+  });
 
   async function lock(auth: AuthContext, requestId: string): Promise<CallContext> {
     await deps.tenants.ensureConsented(auth.tid);
@@ -104,17 +132,14 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
    */
   async function panelInputs(ctx: CallContext, auth: AuthContext, panel: string[], startMs: number, endMs: number) {
     const r = await deps.provider.getScheduleAndMailboxSettings(ctx, auth.oid, panel, startMs, endMs);
-    if (r.organizer.status !== 'ok') {
-      if (r.organizer.status === 'notFound')
-        throw new ConveneError('unauthenticated', 'Your account is no longer in this organization, so Convene no longer acts for it.');
-      throw mailboxRefused(r.organizer.reason);
-    }
+    // Records the verdict for the routes that do not batch the lookup (list, get, people).
+    const organizer = organizers.judge(ctx, r.organizer);
     if (r.organizerSettings.status !== 'ok') {
       if (r.organizerSettings.status === 'notFound')
         throw new ConveneError('forbidden', 'Your account has no Exchange Online mailbox, so Convene cannot schedule for you.');
       throw mailboxRefused(r.organizerSettings.reason);
     }
-    return { organizer: r.organizer.user, organizerSettings: r.organizerSettings.settings, attendees: r.attendees, schedules: r.schedules };
+    return { organizer, organizerSettings: r.organizerSettings.settings, attendees: r.attendees, schedules: r.schedules };
   }
 
   function toEngineAttendee(
@@ -336,6 +361,9 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
       });
 
       async function replay(found: InterviewRecord): Promise<BookingResult> {
+        // A replay reads (or finishes) the caller's booking: only for a user still in the tenant
+        // (free right after panelInputs, which just recorded a verdict).
+        await organizers.ensurePresent(ctx);
         if (found.requestHash !== requestHash)
           throw new ConveneError('idempotency_key_reused', 'This Idempotency-Key was already used for a different interview request.');
         // A booking whose Graph call failed after the row was written: find the invite the first
@@ -350,19 +378,22 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
 
     async listInterviews(auth, query, requestId) {
       const q = parseOrThrow(ListInterviewsQuery, query);
-      await lock(auth, requestId);
+      await organizers.ensurePresent(await lock(auth, requestId));
       const rows = await deps.interviews.listForOrganizer(auth.tid, auth.oid, q.from && iso(q.from), q.to && iso(q.to));
       return rows.map(toInterview);
     },
 
     async getInterview(auth, id, requestId) {
-      await lock(auth, requestId);
+      await organizers.ensurePresent(await lock(auth, requestId));
       return toInterview(await ownInterview(auth, id));
     },
 
     async cancelInterview(auth, id, input, requestId) {
       const body = parseOrThrow(CancelInterviewRequest, input ?? {});
       const ctx = await lock(auth, requestId);
+      // Always asked (no cached verdict): a cancel on a departed user's mailbox would find the
+      // event gone (404, read as "already cancelled") while the attendees' copies stay.
+      await organizers.ensurePresent(ctx, { fresh: true });
       const record = await ownInterview(auth, id);
       if (record.status === 'cancelled') return toInterview(record);
       if (record.status !== 'scheduled' || !record.graphEventId)
@@ -374,7 +405,13 @@ export function createCalendarService(deps: CalendarServiceDeps): CalendarServic
     async searchPeople(auth, query, requestId) {
       const q = parseOrThrow(PeopleQuery, query);
       const ctx = await lock(auth, requestId);
-      const users: DirectoryUser[] = await deps.provider.searchUsers(ctx, q.q, 20);
+      let users: DirectoryUser[];
+      if (organizers.isFresh(ctx)) users = await deps.provider.searchUsers(ctx, q.q, 20);
+      else {
+        const r = await deps.provider.getOrganizerAndSearchUsers(ctx, auth.oid, q.q, 20);
+        organizers.judge(ctx, r.organizer);
+        users = r.users;
+      }
       return users.map((u) => ({ email: u.mail, displayName: u.displayName }));
     },
   };

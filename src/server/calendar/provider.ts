@@ -151,6 +151,20 @@ export interface CalendarProvider {
   searchUsers(ctx: CallContext, query: string, top: number): Promise<DirectoryUser[]>;
 
   /**
+   * The organizer (`GET /users/{organizerOid}`) and {@link searchUsers}' query in ONE `$batch`:
+   * one round trip to check that the user is still in the tenant and search for them. `users` is
+   * read only when the organizer was found (empty otherwise, whatever the search answered).
+   * @throws ConveneError graph_unavailable | graph_error (the search failed) | tenant_not_consented
+   * @see https://learn.microsoft.com/graph/json-batching
+   */
+  getOrganizerAndSearchUsers(
+    ctx: CallContext,
+    organizerOid: string,
+    query: string,
+    top: number,
+  ): Promise<{ organizer: DirectoryUserResult; users: DirectoryUser[] }>;
+
+  /**
    * `POST /users/{organizerOid}/events` with `transactionId`; the organizer is that user.
    * @see https://learn.microsoft.com/graph/api/user-post-events
    */

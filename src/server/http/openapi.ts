@@ -115,7 +115,7 @@ export function openApiDocument(): Json {
             { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
             { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
           ],
-          responses: { '200': json('InterviewList'), ...errors(400, 401, 403) },
+          responses: { '200': json('InterviewList'), ...errors(400, 401, 403, 503) },
         },
       },
       '/api/interviews/{id}': {
@@ -123,7 +123,7 @@ export function openApiDocument(): Json {
           operationId: 'getInterview',
           security: secured,
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
-          responses: { '200': json('Interview'), ...errors(401, 403, 404) },
+          responses: { '200': json('Interview'), ...errors(401, 403, 404, 503) },
         },
       },
       '/api/interviews/{id}/cancel': {

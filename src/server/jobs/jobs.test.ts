@@ -7,7 +7,10 @@ import { randomUUID } from 'node:crypto';
 import type { DirectoryUserResult } from '../calendar/provider';
 import { createLogger } from '../log';
 import { openStore, type Store } from '../store';
+import { loadConfig } from '../config';
 import { createAuditPurgeJob } from './audit-purge';
+import { botCardRetentionDays, createBotCardPurgeJob } from './bot-card-purge';
+import { createScheduledJobs } from './index';
 import { createJobRunner, dailyPeriod, type ScheduledJob } from './runner';
 import { createUserArchiveJob } from './user-archive';
 
@@ -216,5 +219,76 @@ describe('user archive', () => {
     expect(await status(gonePast)).toBe('scheduled');
     expect(await status(stays)).toBe('scheduled');
     expect(await status(blocked)).toBe('scheduled');
+  });
+});
+
+describe('bot card purge', () => {
+  it('deletes cards older than 7 days and nothing younger, once per day across instances', async () => {
+    const tid = randomUUID();
+    const now = Date.parse('2031-03-10T06:00:00Z');
+    const card = async (ageMs: number) => {
+      const id = randomUUID();
+      await store.conversations.createCard({
+        id,
+        tid,
+        userOid: 'oid-coordinator',
+        kind: 'proposals',
+        request: { durationMinutes: 60 },
+        createdAt: new Date(now - ageMs).toISOString(),
+      });
+      return id;
+    };
+    const old = [await card(7 * DAY + 1), await card(30 * DAY)];
+    const kept = [await card(7 * DAY - 60_000), await card(DAY + 1), await card(0)];
+
+    // Three instances with every job enabled (the default CONVENE_JOBS), triggering at once.
+    const enabled = loadConfig({ LOG_LEVEL: 'silent' }).jobs;
+    expect(enabled).toContain('bot-card-purge');
+    const provider = {
+      async getUser(): Promise<DirectoryUserResult> {
+        throw new Error('not used');
+      },
+    };
+    const instances = ['a', 'b', 'c'].map((instanceId) =>
+      createScheduledJobs({
+        store: store.jobs,
+        conversations: store.conversations,
+        provider,
+        logger,
+        now: () => now,
+        enabled,
+        auditRetentionDays: 90,
+        instanceId,
+      }),
+    );
+    const outcomes = await Promise.all(instances.map((i) => i.trigger('bot-card-purge')));
+    expect(outcomes.filter((o) => o.ran)).toEqual([
+      {
+        job: 'bot-card-purge',
+        period: '2031-03-10',
+        ran: true,
+        status: 'succeeded',
+        result: { cutoff: '2031-03-03T06:00:00.000Z', retentionDays: botCardRetentionDays, deleted: 2 },
+      },
+    ]);
+    for (const id of old) await expect(store.conversations.getCard(tid, id)).resolves.toBeNull();
+    for (const id of kept) await expect(store.conversations.getCard(tid, id)).resolves.toMatchObject({ id, tid });
+    // Not configured: not scheduled.
+    const without = createScheduledJobs({
+      store: store.jobs,
+      conversations: store.conversations,
+      provider,
+      logger,
+      now: () => now,
+      enabled: loadConfig({ LOG_LEVEL: 'silent', CONVENE_JOBS: 'audit-purge' }).jobs,
+      auditRetentionDays: 90,
+    });
+    expect(() => without.trigger('bot-card-purge')).toThrow(/no scheduled job named "bot-card-purge"/);
+    expect(() => loadConfig({ LOG_LEVEL: 'silent', CONVENE_JOBS: 'bot-cards' })).toThrow(/CONVENE_JOBS/);
+  });
+
+  it('keeps a card at least past its one-day expiry', () => {
+    expect(() => createBotCardPurgeJob({ store: store.conversations, retentionDays: 1 })).toThrow(/>= 2/);
+    expect(createBotCardPurgeJob({ store: store.conversations }).name).toBe('bot-card-purge');
   });
 });

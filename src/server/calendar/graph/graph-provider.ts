@@ -418,25 +418,49 @@ export function createGraphCalendarProvider(deps: GraphCalendarProviderDeps): Ca
     },
 
     async searchUsers(ctx, query, top): Promise<DirectoryUser[]> {
-      const q = query.trim();
-      if (q === '') return [];
-      const n = Math.min(999, Math.max(1, Math.floor(Number.isFinite(top) ? top : 1)));
-      // OData string literals escape a single quote by doubling it; then the whole value is URL-encoded.
-      const literal = `'${q.replace(/'/g, "''")}'`;
-      const filter = `startswith(displayName,${literal}) or startswith(mail,${literal}) or startswith(userPrincipalName,${literal})`;
+      const path = userSearchPath(query, top);
+      if (path === null) return [];
       return audited(ctx, async (trail) => {
         const res = await sendAudited(trail, 'users.list', null, () =>
           graph.send({
             tenantId: ctx.tenantId,
             method: 'GET',
             operation: 'users.list',
-            path: `/users?$filter=${encodeURIComponent(filter)}&$top=${n}&${userSelect}`,
+            path,
           }),
         );
         if (res.status < 200 || res.status > 299) throw graphErrorFromResponse('users.list', res);
         const users = parseUserList(res.body);
         if (users === null) throw unreadable('users.list', res);
         return users;
+      });
+    },
+
+    async getOrganizerAndSearchUsers(ctx, organizerOid, query, top) {
+      const path = userSearchPath(query, top);
+      const requests: BatchSubRequest[] = [
+        { method: 'GET', url: `/users/${segment(organizerOid)}?${userSelect}`, mailbox: organizerOid },
+        ...(path === null ? [] : [{ method: 'GET' as const, url: path, mailbox: null }]),
+      ];
+      return audited(ctx, async (trail) => {
+        const outcomes = await executeBatch(batchDeps, ctx.tenantId, requests);
+        trail.addOutcome('users.get', organizerOid, outcomes[0]!);
+        if (outcomes[1]) trail.addOutcome('users.list', null, outcomes[1]);
+        // The organizer first: a user who left the tenant is told so, whatever the search did.
+        throwIfBatchFailed([outcomes[0]!]);
+        const organizer = userResult(outcomes[0]);
+        const list = outcomes[1];
+        if (organizer.status !== 'ok' || !list) return { organizer, users: [] };
+        throwIfBatchFailed([list]);
+        if (list.kind !== 'response')
+          throw new GraphError('graph_error', 'Microsoft Graph did not answer the people search (missing from the $batch response).', {
+            graphStatus: 0,
+            graphRequestId: list.kind === 'missing' ? list.requestId : null,
+          });
+        if (list.status < 200 || list.status > 299) throw graphErrorFromResponse('users.list', list);
+        const users = parseUserList(list.body);
+        if (users === null) throw unreadable('users.list', list);
+        return { organizer, users };
       });
     },
 
@@ -553,7 +577,7 @@ class AuditTrail {
     else this.add(operation, target, 0, null);
   }
 
-  addOutcome(operation: Operation, target: string, outcome: BatchOutcome): void {
+  addOutcome(operation: Operation, target: string | null, outcome: BatchOutcome): void {
     switch (outcome.kind) {
       case 'response':
       case 'throttled':
@@ -675,6 +699,21 @@ function scheduleAnswer(outcome: BatchOutcome, targets: readonly string[], windo
     );
   }
   return out;
+}
+
+/**
+ * `/users?$filter=startswith(...)` for a people search on displayName, mail and userPrincipalName,
+ * at most `top` (1..999) users; null for a blank query (nothing to ask Graph).
+ * @see https://learn.microsoft.com/graph/api/user-list
+ */
+function userSearchPath(query: string, top: number): string | null {
+  const q = query.trim();
+  if (q === '') return null;
+  const n = Math.min(999, Math.max(1, Math.floor(Number.isFinite(top) ? top : 1)));
+  // OData string literals escape a single quote by doubling it; then the whole value is URL-encoded.
+  const literal = `'${q.replace(/'/g, "''")}'`;
+  const filter = `startswith(displayName,${literal}) or startswith(mail,${literal}) or startswith(userPrincipalName,${literal})`;
+  return `/users?$filter=${encodeURIComponent(filter)}&$top=${n}&${userSelect}`;
 }
 
 function settingsRequest(mailbox: string): BatchSubRequest {
