@@ -367,7 +367,7 @@ export function formatAvailability(r: AvailabilityResponse): string {
     );
   if (!r.complete) lines.push('  Warning: some calendars could not be read; those attendees were NOT checked.');
   if (r.slots.length === 0) {
-    lines.push('No slot fits everyone in this window.');
+    lines.push(r.noSlotsReason ? `No slot fits everyone: ${r.noSlotsReason.message}` : 'No slot fits everyone in this window.');
     return `${lines.join('\n')}\n`;
   }
   const people = Object.keys(r.slots[0]?.local ?? {});

@@ -178,6 +178,8 @@ export interface ProposalsView {
   slots: ShownSlot[];
   attendees: AttendeeResult[];
   names: Record<string, string>;
+  /** Why no time works, from the availability API's `noSlotsReason` (free/busy only, never subjects). */
+  noSlotsReason?: string;
 }
 
 /**
@@ -195,7 +197,14 @@ export function proposalsCard(v: ProposalsView): AdaptiveCard {
       text(`⚠ ${who(a.email)}: calendar ${statusWord(a.status)}, not checked. ${a.reason ?? ''}`.trim(), { color: 'Warning' }),
     ),
   ];
-  if (v.slots.length === 0) body.push(text('No time works for the whole panel in that window. Try a longer window or another day.'));
+  if (v.slots.length === 0)
+    body.push(
+      text(
+        v.noSlotsReason
+          ? `No time works for the whole panel: ${v.noSlotsReason}`
+          : 'No time works for the whole panel in that window. Try a longer window or another day.',
+      ),
+    );
   v.slots.forEach((s, i) => {
     const startMs = Date.parse(s.start);
     const locals = [

@@ -211,6 +211,8 @@ async function propose(request: ProposalRequest, spec: DateSpec, names: Record<s
       slots: spread(inside, zone, MAX_PROPOSALS),
       attendees: response.attendees,
       names,
+      // The wide search found nothing, so its reason holds for the coordinator's window too.
+      ...(response.slots.length === 0 && response.noSlotsReason ? { noSlotsReason: response.noSlotsReason.message } : {}),
     }),
   );
 }
