@@ -339,6 +339,23 @@ describe('identity', () => {
       expect(res.texts[0]).toMatch(/do not match/);
     });
 
+    it('signin/tokenExchange: a token the verifier or the sender check refuses answers one 412, never 200 (review)', async () => {
+      const priyaToken = await stack.token(users.priya.upn);
+      const good = await stack.token(users.olivia.upn);
+      for (const token of [priyaToken, `${good.slice(0, -4)}AAAA`]) {
+        const res = await turn(ssoBot({ exchangeToken: async () => ({ token }) as never }), olivia, {
+          type: 'invoke',
+          name: 'signin/tokenExchange',
+          value: { id: 'e3', connectionName: 'convene-sso', token: 'teams-sso-token' },
+        });
+        const invokes = res.replies.filter((r) => r.type === 'invokeResponse');
+        expect(invokes).toHaveLength(1);
+        expect(res.invoke?.status).toBe(412);
+        expect(res.invoke?.body).toMatchObject({ id: 'e3', connectionName: 'convene-sso' });
+        expect(res.texts.join(' ')).not.toMatch(/signed in/);
+      }
+    });
+
     it('signin/verifyState answers 200 with a token, 404 without', async () => {
       const token = await stack.token(users.olivia.upn);
       const yes = await turn(ssoBot({ getUserToken: async () => ({ token }) as never }), olivia, {

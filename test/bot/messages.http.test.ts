@@ -5,6 +5,10 @@
  * auth is off (no MicrosoftAppId): identity comes from the simulator wiring's token source and
  * still passes the server's token verifier and the dual lock.
  */
+import { simulatorBotTokenSource } from '../../sim/wiring';
+import { loadConfig } from '../../src/server/config';
+import { createLogger } from '../../src/server/log';
+import { createApp } from '../../src/server/main';
 import { startStack, type Stack } from '../support/stack';
 import {
   botTenants,
@@ -147,5 +151,22 @@ describe('POST /api/messages (expectReplies)', () => {
     expect(deleted.conversation_references).toBe(1);
     expect(deleted.bot_cards).toBeGreaterThan(0);
     expect(await stack.app.store.conversations.getReference(priya.tid, priya.oid)).toBeNull();
+  });
+});
+
+describe('the simulator-only bot identity (review)', () => {
+  const base = loadConfig({
+    LOG_LEVEL: 'silent',
+    AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555',
+    AZURE_CLIENT_SECRET: 'not-a-real-secret',
+  });
+
+  it.each([
+    ['production mode', { ...base, production: true }],
+    ['MicrosoftAppId set (Teams SSO)', { ...base, bot: { ...base.bot, appId: '99999999-2222-4333-8444-555555555555' } }],
+  ])('cannot be wired in %s: the server refuses to start', async (_name, config) => {
+    await expect(
+      createApp(config, { logger: createLogger('silent'), botUserTokenSource: simulatorBotTokenSource(stack.sim) }),
+    ).rejects.toMatchObject({ code: 'internal', message: expect.stringMatching(/simulator bot identity/) });
   });
 });

@@ -64,7 +64,7 @@ const BOOKED = {
   start: SLOT.start,
   end: SLOT.end,
   timeZone: 'America/Chicago',
-  joinUrl: 'https://teams.example/join/1',
+  joinUrl: 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_1%40thread.v2/0',
   channel: 'addin',
   createdAt: SLOT.start,
   updatedAt: SLOT.start,
@@ -267,7 +267,7 @@ describe('taskpane', () => {
     const failed = await screen.findByTestId('booking-error');
     await user.click(within(failed).getByRole('button', { name: 'Try again' }));
     const booked = await screen.findByTestId('booked');
-    expect(within(booked).getByRole('link', { name: 'Teams meeting link' }).getAttribute('href')).toBe('https://teams.example/join/1');
+    expect(within(booked).getByRole('link', { name: 'Teams meeting link' }).getAttribute('href')).toBe(BOOKED.joinUrl);
     expect(calls.book.map((c) => c.key)).toEqual(['key-1', 'key-1']);
     expect(calls.book[0]?.body).toMatchObject({
       candidate: { name: 'Jane Doe', email: 'jane@c.example' },
@@ -282,6 +282,51 @@ describe('taskpane', () => {
     expect(await screen.findByText(/no longer free at that time\. The slots below were refreshed\./)).toBeTruthy();
     expect(calls.book[2]?.key).toBe('key-2');
     await waitFor(() => expect(calls.availability).toHaveLength(3));
+  });
+});
+
+describe('taskpane booking safety (review)', () => {
+  async function bookFirstSlot(user: ReturnType<typeof userEvent.setup>) {
+    await screen.findByText('My upcoming interviews');
+    await user.type(screen.getByLabelText('Candidate name'), 'Jane Doe');
+    await user.type(screen.getByLabelText('Candidate email'), 'jane@c.example');
+    await addPanel(user, 'ana@x.example');
+    await user.click(screen.getByRole('button', { name: 'Find times' }));
+    await user.click(within(await screen.findByTestId('slot')).getByRole('button', { name: /^Book / }));
+  }
+
+  it("booking the same slot again after a failed attempt (not only 'Try again') reuses that attempt's Idempotency-Key", async () => {
+    let bookCalls = 0;
+    const { api, calls } = fakeApi({
+      book: async (body, key) => {
+        calls.book.push({ body, key });
+        bookCalls += 1;
+        // The first answer is lost: the invite may exist, so the next click must be the same booking.
+        if (bookCalls === 1) throw new ApiProblem(0, 'network_error', 'Convene could not be reached.', undefined, []);
+        return BOOKED;
+      },
+    });
+    let n = 0;
+    const user = renderApp({ api, newKey: () => `key-${++n}` });
+    await bookFirstSlot(user);
+    await screen.findByTestId('booking-error');
+    await user.click(within(screen.getByTestId('slot')).getByRole('button', { name: /^Book / }));
+    await screen.findByTestId('booked');
+    expect(calls.book.map((c) => c.key)).toEqual(['key-1', 'key-1']);
+  });
+
+  it.each([
+    ['javascript:alert(document.domain)'],
+    ['http://teams.microsoft.com/l/meetup-join/x'],
+    ['https://teams.microsoft.com.evil.example/l/meetup-join/x'],
+    ['https://evil.example/l/meetup-join/x'],
+  ])('a joinUrl that is not an https Teams link (%s) is not rendered as a link', async (joinUrl) => {
+    const { api } = fakeApi({ book: async () => ({ ...BOOKED, joinUrl }) });
+    const user = renderApp({ api });
+    await bookFirstSlot(user);
+    const booked = await screen.findByTestId('booked');
+    expect(within(booked).queryByRole('link')).toBeNull();
+    expect(booked.innerHTML).not.toContain(joinUrl);
   });
 });
 

@@ -28,6 +28,7 @@ import {
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AvailabilityRequestInput, AvailabilityResponse, BookedInterview, Interview, Person, Slot } from '../../shared/api';
+import { safeJoinUrl } from '../../shared/join-url';
 import { ApiProblem, SignInRequired, type TaskpaneApi } from './api';
 import type { TaskpaneAuth } from './auth';
 import { availabilityRequest, bookingRequest, type FieldErrors, fieldOf, type FormValues, initialValues, splitAddresses } from './form';
@@ -359,7 +360,10 @@ export function App(props: AppProps) {
   }
 
   function onBook(slot: Slot) {
-    const key = (props.newKey ?? (() => crypto.randomUUID()))();
+    // A failed attempt at this same slot may have reached Graph (answer lost): booking it again is
+    // that attempt's retry, with its key, so it can never become a second invite.
+    const again = booking?.state === 'error' && booking.slot.start === slot.start && booking.slot.end === slot.end;
+    const key = again ? booking.key : (props.newKey ?? (() => crypto.randomUUID()))();
     void runBooking({ slot, key, state: 'pending' });
   }
 
@@ -655,12 +659,14 @@ function BookingStatus(props: { booking: Booking; env: OfficeEnvironment; zone: 
       </MessageBar>
     );
   const r = booking.result;
+  // Only an https Teams link (or the local simulator's) becomes a link: see shared/join-url.ts.
+  const joinUrl = safeJoinUrl(r?.joinUrl);
   return (
     <MessageBar intent="success" role="status" data-testid="booked">
       <MessageBarBody>
         <MessageBarTitle>Invite sent</MessageBarTitle> {r?.subject}, {when}. You are the organizer.{' '}
-        {r?.joinUrl && (
-          <Link href={r.joinUrl} target="_blank" rel="noreferrer">
+        {joinUrl && (
+          <Link href={joinUrl} target="_blank" rel="noopener noreferrer">
             Teams meeting link
           </Link>
         )}

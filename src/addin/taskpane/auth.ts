@@ -86,7 +86,12 @@ function naaAuth(config: ClientConfig, now: () => number): TaskpaneAuth {
   const load = () =>
     (pca ??= (async () => {
       const msal = await import('@azure/msal-browser');
-      const app = await msal.createNestablePublicClientApplication({ auth: { clientId: config.clientId, authority: config.authority } });
+      // Memory only: MSAL's default cache is sessionStorage, readable by any script of the page.
+      // Outlook's broker keeps the account, so a new taskpane still signs in silently.
+      const app = await msal.createNestablePublicClientApplication({
+        auth: { clientId: config.clientId, authority: config.authority },
+        cache: { cacheLocation: msal.BrowserCacheLocation.MemoryStorage },
+      });
       return { msal, app };
     })());
   const scopes = [config.apiScope];

@@ -8,6 +8,7 @@
  * @see https://adaptivecards.io/explorer/
  */
 import type { AttendeeResult, Interview, Person } from '../../shared/api';
+import { safeJoinUrl } from '../../shared/join-url';
 import { formatLocalTime, formatSlot } from './dates';
 import type { AdaptiveCard, CardElement, ProposalRequest } from './types';
 
@@ -263,6 +264,8 @@ function statusWord(s: AttendeeResult['status']): string {
 /** The card a proposals card becomes once booked: the time, the panel and the Teams link. */
 export function bookedCard(i: Interview, warnings: AttendeeResult[], replayed: boolean): AdaptiveCard {
   const startMs = Date.parse(i.start);
+  // Only an https Teams link (or the local simulator's) becomes a button: shared/join-url.ts.
+  const joinUrl = safeJoinUrl(i.joinUrl);
   return card(
     [
       heading(`Booked: ${i.subject}`),
@@ -280,7 +283,7 @@ export function bookedCard(i: Interview, warnings: AttendeeResult[], replayed: b
       ...(replayed ? [text('This interview was already booked from this card; nothing new was sent.', { isSubtle: true })] : []),
     ],
     [
-      ...(i.joinUrl ? [{ type: 'Action.OpenUrl', title: 'Join Teams meeting', url: i.joinUrl }] : []),
+      ...(joinUrl ? [{ type: 'Action.OpenUrl', title: 'Join Teams meeting', url: joinUrl }] : []),
       button('Cancel interview', VERBS.cancel, { id: i.id }, 'destructive'),
     ],
   );
