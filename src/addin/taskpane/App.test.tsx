@@ -187,6 +187,41 @@ describe('taskpane', () => {
     expect(screen.getByTestId('unreadable').textContent).toContain('application access policy');
   });
 
+  it('says when Convene cannot be reached, keeps the form, and finds the times on retry', async () => {
+    let down = true;
+    const { api, calls } = fakeApi();
+    const reachable = api.availability;
+    api.availability = async (body) => {
+      if (down) {
+        calls.availability.push(body);
+        throw new ApiProblem(
+          0,
+          'network_error',
+          'Convene could not be reached. Check your connection and try again; your entries are kept.',
+          undefined,
+          [],
+        );
+      }
+      return reachable(body);
+    };
+    const user = renderApp({ api });
+    await screen.findByText(/times in Chicago \(your mailbox settings\)/);
+    await user.type(screen.getByLabelText('Candidate name'), 'Jane Doe');
+    await addPanel(user, 'ben@x.example');
+    await user.click(screen.getByRole('button', { name: 'Find times' }));
+
+    await screen.findByText('Convene is not answering');
+    expect(screen.getByText(/your entries are kept/)).toBeTruthy();
+    expect((screen.getByLabelText('Candidate name') as HTMLInputElement).value).toBe('Jane Doe');
+    expect(screen.queryByTestId('slot')).toBeNull();
+
+    down = false;
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    await screen.findByTestId('slot');
+    expect(calls.availability).toHaveLength(2);
+    expect(calls.availability[1]).toEqual(calls.availability[0]);
+  });
+
   it("shows the server's reason when there are no slots, and a generic text when it gives none", async () => {
     const reason = {
       code: 'no_working_hours_overlap' as const,
