@@ -130,6 +130,38 @@ describe('runLoad', () => {
     expect(r.p99Ms).toBeGreaterThan(700);
   });
 
+  it('open loop: an idle connection the server closed (keep-alive timeout) is replaced, not counted as an error', async () => {
+    const brief = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        reply(res, 200, { 'content-length': '2' }, 'ok');
+        // What a keep-alive timeout does: the idle connection is closed 20 ms after the answer.
+        res.on('finish', () => setTimeout(() => req.socket.end(), 20));
+      });
+    });
+    let opened = 0;
+    brief.on('connection', () => opened++);
+    await new Promise<void>((resolve) => brief.listen(0, '127.0.0.1', resolve));
+    try {
+      // 100 ms between requests: the server has closed the idle connection before each next one.
+      const r = await runOpenLoad({
+        url: `http://127.0.0.1:${(brief.address() as AddressInfo).port}/`,
+        method: 'GET',
+        headers: {},
+        ratePerSecond: 10,
+        durationMs: 500,
+        maxConnections: 2,
+      });
+      expect(r).toMatchObject({ requests: 5, errors: 0, statusCounts: { '200': 5 } });
+      expect(opened).toBe(5);
+    } finally {
+      await new Promise<void>((resolve) => {
+        brief.close(() => resolve());
+        brief.closeAllConnections();
+      });
+    }
+  });
+
   it('percentile is the nearest rank', () => {
     expect(percentile([1, 2, 3, 4], 50)).toBe(2);
     expect(percentile([1, 2, 3, 4], 99)).toBe(4);

@@ -76,8 +76,13 @@ export async function runOpenLoad(o: OpenLoadOptions): Promise<LoadResult> {
   const started = performance.now();
 
   const acquire = async (): Promise<Connection | undefined> => {
-    const c = idle.pop();
-    if (c) return c;
+    // An idle connection the server closed meanwhile (its keep-alive timeout: the stack's bottom
+    // can idle for seconds after a burst) is dropped, as an HTTP client's pool does, not counted as an error.
+    for (let c = idle.pop(); c; c = idle.pop()) {
+      if (c.alive) return c;
+      c.close();
+      open--;
+    }
     if (open < o.maxConnections) {
       open++;
       try {
@@ -261,6 +266,11 @@ class Connection {
       this.waiting = { resolve, reject };
       this.socket.write(request);
     });
+  }
+
+  /** False once the socket failed or the server closed it. */
+  get alive(): boolean {
+    return this.failure === undefined;
   }
 
   close(): void {

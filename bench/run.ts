@@ -25,15 +25,7 @@ import { openStore } from '../src/server/store';
 import { BENCH_DOMAIN, benchRequest, benchTenant } from './bench-tenant';
 import { benchEngine } from './engine-bench';
 import { percentile, runLoad, runOpenLoad } from './load';
-
-/**
- * Node flags the server runs with in production (the Dockerfile's CMD and `npm start` pass the
- * same): V8's young generation capped at 2 x 16 MB semi-spaces. Without it V8 grows the young
- * generation to 128 MB under load, about 150 MB of RSS that a short-lived-object workload does
- * not need. `v8.setFlagsFromString` at run time has no effect on it (measured), so it must be a
- * command-line flag or NODE_OPTIONS.
- */
-export const serverNodeFlags = ['--max-semi-space-size=16'];
+import { serverNodeFlags } from './node-flags';
 
 /** The offered load at which p99 is measured, requests/s. */
 const OFFERED_RATE = 300;
@@ -169,9 +161,19 @@ function postgresCpuSeconds(): number {
   return total;
 }
 
+/** Peak resident set size of a process so far (`VmHWM`), MB. */
 function peakRssMb(pid: number): number {
+  return procStatusMb(pid, 'VmHWM');
+}
+
+/** Resident set size of a process now (`VmRSS`), MB. */
+function rssMb(pid: number): number {
+  return procStatusMb(pid, 'VmRSS');
+}
+
+function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
   return kb / 1024;
 }
 
@@ -210,6 +212,9 @@ async function serverOverhead(database: 'pglite' | 'postgres'): Promise<{ checks
     });
     const url = `http://127.0.0.1:${port}`;
     await waitForHealth(url, 20_000);
+    // Resident memory of the started server before any API request (only /healthz answered).
+    await new Promise((r) => setTimeout(r, 1000));
+    const rssIdle = rssMb(server.pid as number);
     const tokenRes = await createFetch({ caPem: info.caPem })(`${info.url}/_sim/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -287,6 +292,7 @@ async function serverOverhead(database: 'pglite' | 'postgres'): Promise<{ checks
         simulatorCpuMsPerRequest: perRequestMs(cpu.simulatorCpuSeconds),
         loadGeneratorCpuMsPerRequest: perRequestMs(cpu.loadGeneratorCpuSeconds),
         ...(cpu.postgresCpuSeconds === undefined ? {} : { postgresCpuMsPerRequest: perRequestMs(cpu.postgresCpuSeconds) }),
+        idleRssMb: round(rssIdle),
         peakRssMb: rss,
         peakRssAfterClosedLoopMb: rssClosedLoop,
       },

@@ -43,7 +43,8 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
     keyVaultReferenceIdentity: 'SystemAssigned'
     siteConfig: {
       linuxFxVersion: 'NODE|24-lts'
-      appCommandLine: 'node dist/src/server/main.js'
+      // Same Node flags as the Dockerfile's CMD and `npm start` (bench/node-flags.ts).
+      appCommandLine: 'node --max-semi-space-size=16 --max-old-space-size=768 dist/src/server/main.js'
       alwaysOn: true
       healthCheckPath: '/healthz'
       minTlsVersion: '1.2'

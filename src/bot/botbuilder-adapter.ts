@@ -202,13 +202,20 @@ export function createBot(deps: BotDeps): ConveneBot {
     // The channel's word about who is typing must agree with the verified token.
     if ((tid && tid !== user.tid) || (oid && oid !== user.oid))
       return refuse(context, 'Your Teams account and your sign-in do not match, so I will not act.');
+    if (a.type === ActivityTypes.Invoke && a.name === 'signin/tokenExchange')
+      await invokeResponse(context, 200, { id: tokenExchangeId(a), connectionName: deps.oauthConnectionName });
     return user;
   }
 
   async function refuse(context: TurnContext, text: string): Promise<null> {
-    if (context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action')
+    const a = context.activity;
+    if (a.type === ActivityTypes.Invoke && a.name === 'adaptiveCard/action')
       await invokeResponse(context, 200, { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text });
-    else {
+    else if (a.type === ActivityTypes.Invoke && a.name === 'signin/tokenExchange') {
+      // An exchanged token Convene does not accept: 412 (one invoke response), as for a failed exchange.
+      await invokeResponse(context, 412, { id: tokenExchangeId(a), connectionName: deps.oauthConnectionName, failureDetail: text });
+      await context.sendActivity(text);
+    } else {
       if (context.activity.type === ActivityTypes.Invoke) await invokeResponse(context, 403, undefined);
       await context.sendActivity(text);
     }
@@ -246,7 +253,7 @@ export function createBot(deps: BotDeps): ConveneBot {
       }
       // 412: Teams then shows the sign-in button instead (Microsoft's documented fallback).
       if (!exchanged?.token) return fail(412, 'The bot is unable to exchange token. Proceed with regular login.');
-      await invokeResponse(context, 200, { id: value.id, connectionName: connection });
+      // The 200 waits for the verifier (identify): a token it refuses answers 412 instead.
       return exchanged.token;
     }
     if (a.type === ActivityTypes.Invoke && a.name === 'signin/verifyState') {
@@ -314,6 +321,12 @@ function cardActivity(card: AdaptiveCard): Partial<Activity> {
 
 function toActivity(reply: Reply): Partial<Activity> {
   return reply.type === 'text' ? { type: ActivityTypes.Message, text: reply.text } : cardActivity(reply.card);
+}
+
+/** The `id` of a `signin/tokenExchange` invoke's value (echoed in its invoke response). */
+function tokenExchangeId(a: Activity): string | undefined {
+  const id = (a.value as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' ? id : undefined;
 }
 
 async function invokeResponse(context: TurnContext, status: number, body: unknown): Promise<void> {

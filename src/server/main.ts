@@ -32,7 +32,7 @@ import { mountTaskpane } from './http/taskpane-page';
 import { adminContentSecurityPolicy, taskpaneContentSecurityPolicy } from './http/page-security';
 import { readTlsCredentials } from './http/tls';
 import { createHttpServer, mountRawJsonRoute } from './http/server';
-import { type ConveneBot, createBot, type UserTokenSource } from '../bot';
+import { type ConveneBot, createLazyBot, type UserTokenSource } from '../bot';
 import { defaultWebRoot, mountWebPages } from './http/web-pages';
 import { createLogger, type Logger } from './log';
 import { createFetch, type FetchLike } from './net';
@@ -102,6 +102,10 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       'invalid_request',
       'No Microsoft credentials configured: set AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH), or run `npm start` to use the local simulator.',
     );
+  // The simulator's bot identity trusts the activity's user ids (Bot Framework auth is off): never
+  // in production, never beside Teams SSO (MicrosoftAppId).
+  if (deps.botUserTokenSource && (config.production || config.bot.appId))
+    throw new ConveneError('internal', 'The simulator bot identity cannot run in production or with MicrosoftAppId set.');
   const logger = deps.logger ?? createLogger(config.logLevel);
   const fetchImpl = deps.fetch ?? createFetch();
   const now = deps.now ?? Date.now;
@@ -175,6 +179,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const calendar = createCalendarService({ provider, tenants, interviews: store.interviews, now, bookingLock });
   const jobs = createScheduledJobs({
     store: store.jobs,
+    conversations: store.conversations,
     provider,
     logger,
     now,
@@ -235,7 +240,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     verifier,
     logger,
   });
-  const bot = createBot({
+  // botbuilder is loaded on the first bot message (at once when MicrosoftAppId is set): see src/bot/index.ts.
+  const bot = createLazyBot({
     calendar,
     verifier,
     conversations: store.conversations,

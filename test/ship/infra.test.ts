@@ -6,11 +6,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { serverNodeFlags } from '../../bench/node-flags';
 import { parseEnvFile, placeholderNames } from '../../scripts/lib/app-package.mjs';
 
 const ROOT = resolve(__dirname, '../..');
 const read = (...p: string[]) => readFileSync(join(ROOT, ...p), 'utf8');
 const BUILT_MAIN = 'dist/src/server/main.js';
+/** How the server starts in production: the same Node flags in the container and on App Service. */
+const SERVER_COMMAND = ['node', ...serverNodeFlags, BUILT_MAIN];
 
 /** Actions of Microsoft 365 Agents Toolkit used here (https://aka.ms/teamsfx-actions). */
 const TOOLKIT_ACTIONS = new Set([
@@ -101,7 +104,7 @@ describe('Bicep', () => {
     for (const m of main.matchAll(/module \w+ '([^']+)'/g)) expect(existsSync(join(ROOT, 'infra', m[1]!))).toBe(true);
     const app = read('infra', 'modules', 'appservice.bicep');
     expect(app).toContain("linuxFxVersion: 'NODE|24-lts'");
-    expect(app).toContain(`appCommandLine: 'node ${BUILT_MAIN}'`);
+    expect(app).toContain(`appCommandLine: '${SERVER_COMMAND.join(' ')}'`);
     expect(app).toContain("healthCheckPath: '/healthz'");
     expect(app).toContain('httpsOnly: true');
     expect(read('infra', 'modules', 'keyvault.bicep')).toContain('enableRbacAuthorization: true');
@@ -121,7 +124,10 @@ describe('Dockerfile', () => {
   });
 
   it('starts the built server where tsc puts it', () => {
-    expect(docker).toContain(`CMD ["node", "${BUILT_MAIN}"]`);
+    expect(docker).toContain(`CMD ${JSON.stringify(SERVER_COMMAND).replaceAll(',', ', ')}`);
+    // `npm start` (simulator + server in one process) runs with the same heap bounds.
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.start).toContain(`node ${serverNodeFlags.join(' ')} dist/sim/dev.js`);
     const build = JSON.parse(read('tsconfig.build.json')) as { include: string[] };
     const base = JSON.parse(read('tsconfig.json')) as { compilerOptions: { outDir: string; rootDir: string } };
     expect(base.compilerOptions).toMatchObject({ outDir: 'dist', rootDir: '.' });
