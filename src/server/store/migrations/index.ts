@@ -11,10 +11,4 @@ import type { Migration } from './migration';
 export type { Migration } from './migration';
 
 /** All migrations, ascending by version. */
-export const migrations: readonly Migration[] = Object.freeze([
-  initial,
-  adminConsent,
-  botConversations,
-  scheduledJobs,
-  consentHardening,
-]);
+export const migrations: readonly Migration[] = Object.freeze([initial, adminConsent, botConversations, scheduledJobs, consentHardening]);
