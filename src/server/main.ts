@@ -258,13 +258,14 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   // The taskpane is framed by Outlook on the web: its policy names Outlook's origins (page-security.ts).
   const pagePolicy = { loginEndpoint: config.cloud.loginEndpoint, devSignInUrl: deps.devSignInUrl };
   const officeJs = deps.officeJs ?? 'cdn';
+  const webRoot = deps.webRoot ?? defaultWebRoot();
   mountTaskpane(server, {
-    webRoot: deps.webRoot ?? defaultWebRoot(),
+    webRoot,
     officeJs,
     contentSecurityPolicy: taskpaneContentSecurityPolicy({ ...pagePolicy, officeJs, cloud: config.cloud.name }),
   });
   mountWebPages(server, {
-    root: deps.webRoot ?? defaultWebRoot(),
+    root: webRoot,
     pages: [
       // The admin page is never framed (clickjacking on consent and disconnect).
       {

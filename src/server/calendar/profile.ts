@@ -12,6 +12,7 @@ import { ConveneError } from '../../shared/errors';
 import type { AuthContext } from '../auth/user-token';
 import type { TenantRegistry } from '../consent/tenant-registry';
 import { tryResolveZone } from '../scheduling';
+import { userLeftMessage } from './organizer-check';
 import type { CalendarProvider } from './provider';
 
 export interface ProfileReader {
@@ -36,8 +37,7 @@ export function createProfileReader(deps: ProfileReaderDeps): ProfileReader {
       const ctx = { tenantId: auth.tid, actorOid: auth.oid, requestId };
       const r = await deps.provider.getOrganizerAndMailboxSettings(ctx, auth.oid, []);
       if (r.organizer.status !== 'ok') {
-        if (r.organizer.status === 'notFound')
-          throw new ConveneError('unauthenticated', 'Your account is no longer in this organization, so Convene no longer acts for it.');
+        if (r.organizer.status === 'notFound') throw new ConveneError('unauthenticated', userLeftMessage);
         throw new ConveneError('forbidden', `Convene cannot read your account: ${r.organizer.reason}`);
       }
       if (r.organizerSettings.status !== 'ok') {

@@ -63,8 +63,6 @@ export function isRevokingTokenError(e: unknown): boolean {
 export function createRevocationRecorder(options: {
   tenants: TenantStore;
   registry: () => TenantRegistry;
-  /** Kept for callers of the earlier signature; not used. */
-  tokens?: () => AppTokenSource;
   logger: Logger;
   /** Clock, epoch ms (default `Date.now`). */
   now?: () => number;

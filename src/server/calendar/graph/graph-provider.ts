@@ -286,10 +286,7 @@ export function createGraphCalendarProvider(deps: GraphCalendarProviderDeps): Ca
           if (r.status === 'rejected') throw r.reason;
           for (const [key, value] of r.value) merged.set(key, mergeParsed(merged.get(key), value));
         }
-        return schedules.map((mailbox): ScheduleResult => {
-          const r = merged.get(mailbox.toLowerCase()) ?? mailboxError('Graph did not return this schedule.');
-          return r.status === 'ok' ? { mailbox, status: 'ok', items: r.items } : { mailbox, ...r };
-        });
+        return scheduleResults(schedules, merged);
       });
     },
 
@@ -314,7 +311,7 @@ export function createGraphCalendarProvider(deps: GraphCalendarProviderDeps): Ca
           {
             operation: 'users.get',
             target: organizerOid,
-            request: { method: 'GET', url: `/users/${segment(organizerOid)}?${userSelect}`, mailbox: organizerOid },
+            request: userRequest(organizerOid),
           },
           { operation: 'mailboxSettings.get', target: organizerOid, request: settingsRequest(organizerOid) },
           ...targets.map((m) => ({ operation: 'mailboxSettings.get' as const, target: m, request: settingsRequest(m) })),
@@ -333,9 +330,8 @@ export function createGraphCalendarProvider(deps: GraphCalendarProviderDeps): Ca
         throw new ConveneError('invalid_request', 'The free/busy window must end after it starts.');
       }
       const settingsTargets = uniqueCaseInsensitive(schedules);
-      const scheduleTargets = settingsTargets;
       const windows = splitWindow(startMs, endMs, maxScheduleWindowMs);
-      const calls = windows.flatMap((w) => chunk(scheduleTargets, maxSchedulesPerCall).map((targets) => ({ window: w, targets })));
+      const calls = windows.flatMap((w) => chunk(settingsTargets, maxSchedulesPerCall).map((targets) => ({ window: w, targets })));
       if (calls.length > maxScheduleCallsInBatch) {
         // Every getSchedule call acts on the organizer's mailbox, and a batch's sub-requests run
         // at once: beyond two they would pass Exchange's 4-per-mailbox limit (429s). Then the
@@ -347,14 +343,13 @@ export function createGraphCalendarProvider(deps: GraphCalendarProviderDeps): Ca
         // The organizer's failure wins: a user who left the tenant makes getSchedule fail too.
         if (o.status === 'rejected') throw o.reason;
         if (o.value.organizer.status !== 'ok') {
-          const reason = 'Not read: the organizer could not be read.';
-          return { ...o.value, schedules: schedules.map((mailbox): ScheduleResult => ({ mailbox, ...mailboxError(reason) })) };
+          return { ...o.value, schedules: organizerUnreadSchedules(schedules) };
         }
         if (s.status === 'rejected') throw s.reason;
         return { ...o.value, schedules: s.value };
       }
       const requests: BatchSubRequest[] = [
-        { method: 'GET', url: `/users/${segment(organizerOid)}?${userSelect}`, mailbox: organizerOid },
+        userRequest(organizerOid),
         settingsRequest(organizerOid),
         ...settingsTargets.map(settingsRequest),
         ...calls.map((c): BatchSubRequest => ({
@@ -384,21 +379,14 @@ export function createGraphCalendarProvider(deps: GraphCalendarProviderDeps): Ca
           attendees: schedules.map((m) => settingsResult(m, byKey.get(m.toLowerCase()))),
         };
         if (organizer.status !== 'ok') {
-          const reason = 'Not read: the organizer could not be read.';
-          return { ...result, schedules: schedules.map((mailbox): ScheduleResult => ({ mailbox, ...mailboxError(reason) })) };
+          return { ...result, schedules: organizerUnreadSchedules(schedules) };
         }
         const merged = new Map<string, ParsedSchedule>();
         calls.forEach((c, k) => {
           const answer = scheduleAnswer(outcomes[firstCall + k]!, c.targets, c.window);
           for (const [key, value] of answer) merged.set(key, mergeParsed(merged.get(key), value));
         });
-        return {
-          ...result,
-          schedules: schedules.map((mailbox): ScheduleResult => {
-            const r = merged.get(mailbox.toLowerCase()) ?? mailboxError('Graph did not return this schedule.');
-            return r.status === 'ok' ? { mailbox, status: 'ok', items: r.items } : { mailbox, ...r };
-          }),
-        };
+        return { ...result, schedules: scheduleResults(schedules, merged) };
       });
     },
 
@@ -439,7 +427,7 @@ export function createGraphCalendarProvider(deps: GraphCalendarProviderDeps): Ca
     async getOrganizerAndSearchUsers(ctx, organizerOid, query, top) {
       const path = userSearchPath(query, top);
       const requests: BatchSubRequest[] = [
-        { method: 'GET', url: `/users/${segment(organizerOid)}?${userSelect}`, mailbox: organizerOid },
+        userRequest(organizerOid),
         ...(path === null ? [] : [{ method: 'GET' as const, url: path, mailbox: null }]),
       ];
       return audited(ctx, async (trail) => {
@@ -714,6 +702,24 @@ function userSearchPath(query: string, top: number): string | null {
   const literal = `'${q.replace(/'/g, "''")}'`;
   const filter = `startswith(displayName,${literal}) or startswith(mail,${literal}) or startswith(userPrincipalName,${literal})`;
   return `/users?$filter=${encodeURIComponent(filter)}&$top=${n}&${userSelect}`;
+}
+
+/** Each requested mailbox's answer from the merged getSchedule answers, in request order. */
+function scheduleResults(schedules: string[], merged: ReadonlyMap<string, ParsedSchedule>): ScheduleResult[] {
+  return schedules.map((mailbox): ScheduleResult => {
+    const r = merged.get(mailbox.toLowerCase()) ?? mailboxError('Graph did not return this schedule.');
+    return r.status === 'ok' ? { mailbox, status: 'ok', items: r.items } : { mailbox, ...r };
+  });
+}
+
+/** Every mailbox unread: the organizer lookup failed, so its free/busy answers are not used. */
+function organizerUnreadSchedules(schedules: string[]): ScheduleResult[] {
+  return schedules.map((mailbox): ScheduleResult => ({ mailbox, ...mailboxError('Not read: the organizer could not be read.') }));
+}
+
+/** `GET /users/{id}` with the directory fields Convene reads, as a `$batch` sub-request. */
+function userRequest(idOrUpn: string): BatchSubRequest {
+  return { method: 'GET', url: `/users/${segment(idOrUpn)}?${userSelect}`, mailbox: idOrUpn };
 }
 
 function settingsRequest(mailbox: string): BatchSubRequest {
