@@ -121,6 +121,7 @@ const CARD_TYPE = 'application/vnd.microsoft.card.adaptive';
 export function createBot(deps: BotDeps): ConveneBot {
   const log = deps.logger.child({ module: 'bot' });
   const now = deps.now ?? Date.now;
+  const cards = cardStore(deps.conversations);
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(botFrameworkAuthConfig(deps)));
   adapter.onTurnError = async (context, error) => {
     log.error({ err: error, activityType: context.activity.type }, 'bot turn failed');
@@ -160,7 +161,7 @@ export function createBot(deps: BotDeps): ConveneBot {
       outcome = await handle(incoming, {
         user: { tid: user.tid, oid: user.oid, name: user.name },
         service: bindCalendar(deps.calendar, user, requestId),
-        cards: cardStore(deps.conversations),
+        cards,
         now,
         newId: randomUUID,
         progress: async (reply) => {

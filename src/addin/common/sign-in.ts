@@ -14,7 +14,7 @@
  * @see https://learn.microsoft.com/entra/identity-platform/scenario-spa-acquire-token
  */
 import type { ClientConfig } from '../../shared/client-config';
-import { readTokenClaims, type TokenClaims } from './token-claims';
+import { readTokenClaims, type TokenClaims, unexpiredClaims } from './token-claims';
 
 /** Who is signed in (claims read for display; the server verifies the token). */
 export interface SignedInUser {
@@ -58,9 +58,6 @@ export interface SignInOptions {
   now?: () => number;
 }
 
-/** Tokens this close to expiry count as expired (ms). */
-const EXPIRY_MARGIN_MS = 60_000;
-
 /** Builds the sign-in the config asks for: dev when `devSignIn` is present, else Entra ID. */
 export function createSignIn(config: ClientConfig, options: SignInOptions = {}): SignIn {
   return config.devSignIn ? createDevSignIn(config.devSignIn.tokenUrl, options) : createEntraSignIn(config);
@@ -74,13 +71,8 @@ function createDevSignIn(tokenUrl: string, options: SignInOptions): SignIn {
   let token: string | null = null;
 
   const valid = (t: string | null): SignedInUser | null => {
-    if (!t) return null;
-    try {
-      const claims = readTokenClaims(t);
-      return claims.expiresAtMs - EXPIRY_MARGIN_MS > now() ? { claims } : null;
-    } catch {
-      return null;
-    }
+    const claims = unexpiredClaims(t, now());
+    return claims ? { claims } : null;
   };
   const forget = () => {
     token = null;

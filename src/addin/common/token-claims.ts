@@ -47,3 +47,17 @@ export function readTokenClaims(token: string): TokenClaims {
     expiresAtMs: typeof c.exp === 'number' ? c.exp * 1000 : 0,
   };
 }
+
+/** Tokens this close to expiry count as expired (ms). */
+const EXPIRY_MARGIN_MS = 60_000;
+
+/** The display claims of `token` when it is a JWT not yet (nearly) expired at `nowMs`; else null. */
+export function unexpiredClaims(token: string | null, nowMs: number): TokenClaims | null {
+  if (!token) return null;
+  try {
+    const claims = readTokenClaims(token);
+    return claims.expiresAtMs - EXPIRY_MARGIN_MS > nowMs ? claims : null;
+  } catch {
+    return null;
+  }
+}

@@ -14,7 +14,7 @@
  */
 import type { ClientConfig } from '../../shared/client-config';
 import { createSignIn, SignInError } from '../common/sign-in';
-import { readTokenClaims } from '../common/token-claims';
+import { unexpiredClaims } from '../common/token-claims';
 import type { OfficeEnvironment } from './office';
 
 /** The taskpane's sign-in. */
@@ -33,16 +33,9 @@ export interface TaskpaneAuth {
   invalidate(): void;
 }
 
-/** Tokens this close to expiry count as expired (ms). */
-const MARGIN_MS = 60_000;
-
+/** `token` while it is valid at `now` (see {@link unexpiredClaims}), else null. */
 function fresh(token: string | null, now: number): string | null {
-  if (!token) return null;
-  try {
-    return readTokenClaims(token).expiresAtMs - MARGIN_MS > now ? token : null;
-  } catch {
-    return null;
-  }
+  return unexpiredClaims(token, now) ? token : null;
 }
 
 /** Builds the sign-in for `env` (see the module comment). */

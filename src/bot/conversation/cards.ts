@@ -7,7 +7,7 @@
  * @see https://learn.microsoft.com/adaptive-cards/authoring-cards/universal-action-model
  * @see https://adaptivecards.io/explorer/
  */
-import type { AttendeeResult, Interview, Person } from '../../shared/api';
+import { type AttendeeResult, type Interview, MAX_DURATION_MINUTES, type Person } from '../../shared/api';
 import { safeJoinUrl } from '../../shared/join-url';
 import { formatLocalTime, formatSlot } from './dates';
 import type { AdaptiveCard, CardElement, ProposalRequest } from './types';
@@ -151,9 +151,9 @@ export function formCard(cardId: string, draft: FormDraft, notes: string[]): Ada
         id: 'durationMinutes',
         label: 'Duration (minutes)',
         min: 5,
-        max: 480,
+        max: MAX_DURATION_MINUTES,
         isRequired: true,
-        errorMessage: 'Between 5 and 480 minutes',
+        errorMessage: `Between 5 and ${MAX_DURATION_MINUTES} minutes`,
         value: draft.durationMinutes ?? 60,
       },
       { type: 'Input.Date', id: 'from', label: 'From', ...(draft.from ? { value: draft.from } : {}) },

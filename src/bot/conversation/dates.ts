@@ -82,8 +82,3 @@ export function formatLocalTime(iso: string, refMs: number, refZone: string): st
   const sameDay = t.toFormat('yyyy-LL-dd') === ref.toFormat('yyyy-LL-dd');
   return sameDay ? t.toFormat('HH:mm') : t.toFormat('ccc HH:mm');
 }
-
-/** Today's local date in `zone`, `yyyy-MM-dd` (for Input.Date `min`). */
-export function localIsoDate(ms: number, zone: string): string {
-  return DateTime.fromMillis(ms, { zone }).toISODate() ?? '';
-}

@@ -7,7 +7,7 @@
  */
 import { DateTime } from 'luxon';
 import type { AvailabilityResponse, Person } from '../../shared/api';
-import { Email, isIanaZone } from '../../shared/api';
+import { Email, isIanaZone, MAX_DURATION_MINUTES } from '../../shared/api';
 import { isConveneError } from '../../shared/errors';
 import {
   bookedCard,
@@ -132,7 +132,7 @@ async function schedule(req: ParsedRequest, deps: ConversationDeps): Promise<{ r
     req.durationMinutes === undefined && 'the duration',
   ].filter(Boolean);
   if (missing.length) notes.push(`Please add ${missing.join(', ')}.`);
-  if (req.durationMinutes !== undefined && (req.durationMinutes < 5 || req.durationMinutes > 480)) {
+  if (req.durationMinutes !== undefined && (req.durationMinutes < 5 || req.durationMinutes > MAX_DURATION_MINUTES)) {
     notes.push('An interview lasts between 5 minutes and 8 hours.');
   }
 
