@@ -7,12 +7,10 @@
  * `CI=true`, where they fail. `CONVENE_TEST_PG_URL` (a URL to an admin database) overrides the
  * default candidates.
  */
-import { spawnSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Client } from 'pg';
 import { openStore, type NewInterview, type Store } from '../../src/server/store';
 import { createAuditStore } from '../../src/server/store/audit';
 import { openPglite, openPostgres, type SqlClient, type SqlResult } from '../../src/server/store/db';
@@ -20,63 +18,7 @@ import { migrate } from '../../src/server/store/migrate';
 import { migrations } from '../../src/server/store/migrations';
 import { createSqlStore } from '../../src/server/store/sql-store';
 import type { AuditEntry } from '../../src/server/store/types';
-
-// ---------------------------------------------------------------------------------------------
-// Is there a PostgreSQL? Probed synchronously (in a child process) because jest collects tests
-// synchronously and a skipped suite must be declared as such.
-
-type PgProbe = { ok: true; adminUrl: string } | { ok: false; reason: string };
-
-function probePostgres(): PgProbe {
-  const candidates = process.env.CONVENE_TEST_PG_URL
-    ? [process.env.CONVENE_TEST_PG_URL]
-    : ['postgres://postgres@127.0.0.1:5432/postgres', 'postgres://root@127.0.0.1:5432/postgres'];
-  const script = `
-    const { Client } = require(${JSON.stringify(require.resolve('pg'))});
-    const c = new Client({ connectionString: process.argv[1], connectionTimeoutMillis: 2000 });
-    c.connect().then(() => c.query('select 1')).then(() => c.end()).then(
-      () => process.exit(0),
-      (e) => { process.stderr.write(String(e && e.message)); process.exit(1); });`;
-  const failures: string[] = [];
-  for (const url of candidates) {
-    const r = spawnSync(process.execPath, ['-e', script, url], { encoding: 'utf8', timeout: 5000 });
-    if (r.status === 0) return { ok: true, adminUrl: url };
-    failures.push(`${url.replace(/\/\/[^@]*@/, '//<user>@')}: ${r.stderr.trim() || r.error?.message || `exit ${r.status}`}`);
-  }
-  return { ok: false, reason: `no PostgreSQL answered (${failures.join('; ')})` };
-}
-
-function withDatabase(adminUrl: string, database: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-/** Create a fresh database through the admin URL; returns its URL and a dropper. */
-async function createTestDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `convene_test_${randomBytes(6).toString('hex')}`;
-  // Identifiers cannot be parameters; the name is generated here and checked anyway.
-  if (!/^convene_test_[0-9a-f]{12}$/.test(name)) throw new Error(`bad test database name ${name}`);
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  return {
-    url: withDatabase(adminUrl, name),
-    async drop() {
-      const c = new Client({ connectionString: adminUrl });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
-}
+import { createTestDatabase, probePostgres } from '../support/postgres';
 
 // ---------------------------------------------------------------------------------------------
 // Builders and helpers.
