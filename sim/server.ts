@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generate } from 'selfsigned';
+import { localhostCertificate } from './certificate';
 import { demoTenants } from './demo-tenant';
 import { FaultEngine, faultRuleSchema, type FaultControl } from './faults';
 import { GraphService } from './graph';
@@ -105,28 +105,7 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 export async function startSimulator(options: SimOptions = {}): Promise<Simulator> {
   const now = options.now ?? (() => Date.now());
   const world = new SimWorld(parseSeeds(options.seeds ?? demoTenants(now()), 'seeds'), now());
-  const [keys, pems] = await Promise.all([
-    createSigningKeys(),
-    generate([{ name: 'commonName', value: 'localhost' }], {
-      keySize: 2048,
-      algorithm: 'sha256',
-      notBeforeDate: new Date(Date.now() - 86_400_000),
-      notAfterDate: new Date(Date.now() + 365 * 86_400_000),
-      extensions: [
-        // A self-signed certificate that clients add as a trust anchor (`ca`): mark it as a CA.
-        { name: 'basicConstraints', cA: true, critical: true },
-        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true, critical: true },
-        { name: 'extKeyUsage', serverAuth: true },
-        {
-          name: 'subjectAltName',
-          altNames: [
-            { type: 2, value: 'localhost' },
-            { type: 7, ip: '127.0.0.1' },
-          ],
-        },
-      ],
-    }),
-  ]);
+  const [keys, pems] = await Promise.all([createSigningKeys(), localhostCertificate(365)]);
 
   let url = '';
   const sleeps = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();

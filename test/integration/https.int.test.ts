@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
+import { localhostCertificate } from '../../sim/certificate';
 import { demoTenants, type Simulator, startSimulator } from '../../sim';
 import { createAppOnSimulator } from '../../sim/wiring';
 import { loadConfig } from '../../src/server/config';
@@ -26,25 +26,7 @@ describe('HTTPS on the development listener', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'convene-https-'));
-    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-      keySize: 2048,
-      algorithm: 'sha256',
-      notBeforeDate: new Date(Date.now() - 86_400_000),
-      notAfterDate: new Date(Date.now() + 30 * 86_400_000),
-      extensions: [
-        // Trusted directly as an anchor by the client below, like the simulator's certificate.
-        { name: 'basicConstraints', cA: true, critical: true },
-        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true, critical: true },
-        { name: 'extKeyUsage', serverAuth: true },
-        {
-          name: 'subjectAltName',
-          altNames: [
-            { type: 2, value: 'localhost' },
-            { type: 7, ip: '127.0.0.1' },
-          ],
-        },
-      ],
-    });
+    const pems = await localhostCertificate(30);
     certPem = pems.cert;
     writeFileSync(join(dir, 'localhost.crt'), pems.cert);
     writeFileSync(join(dir, 'localhost.key'), pems.private, { mode: 0o600 });
