@@ -137,15 +137,7 @@ async function schedule(req: ParsedRequest, deps: ConversationDeps): Promise<{ r
   }
 
   if (notes.length > 0 || !req.candidateName || !req.candidateEmail || req.durationMinutes === undefined) {
-    const cardId = deps.newId();
-    await deps.cards.create({
-      id: cardId,
-      tid: deps.user.tid,
-      userOid: deps.user.oid,
-      kind: 'form',
-      request: null,
-      createdAtMs: deps.now(),
-    });
+    const cardId = await newFormCard(deps);
     const draft: FormDraft = {
       ...(req.candidateName ? { candidateName: req.candidateName } : {}),
       ...(req.candidateEmail ? { candidateEmail: req.candidateEmail } : {}),
@@ -215,6 +207,13 @@ async function propose(request: ProposalRequest, spec: DateSpec, names: Record<s
       ...(response.slots.length === 0 && response.noSlotsReason ? { noSlotsReason: response.noSlotsReason.message } : {}),
     }),
   );
+}
+
+/** Records a new form card bound to the coordinator (tid + oid); returns its id. */
+async function newFormCard(deps: ConversationDeps): Promise<string> {
+  const cardId = deps.newId();
+  await deps.cards.create({ id: cardId, tid: deps.user.tid, userOid: deps.user.oid, kind: 'form', request: null, createdAtMs: deps.now() });
+  return cardId;
 }
 
 function pastText(): string {
@@ -298,15 +297,7 @@ function expired(): Outcome {
 
 async function onFormSubmit(data: Record<string, unknown>, deps: ConversationDeps): Promise<Outcome> {
   if (data.form === true) {
-    const cardId = deps.newId();
-    await deps.cards.create({
-      id: cardId,
-      tid: deps.user.tid,
-      userOid: deps.user.oid,
-      kind: 'form',
-      request: null,
-      createdAtMs: deps.now(),
-    });
+    const cardId = await newFormCard(deps);
     return { replies: [show(formCard(cardId, { panel: [], ambiguous: [] }, []))] };
   }
   const own = await ownCard(data, deps);
@@ -338,15 +329,7 @@ async function onFormSubmit(data: Record<string, unknown>, deps: ConversationDep
     date: from ? { kind: 'dates', from, ...(to ? { to } : {}) } : { kind: 'default' },
   };
   if (bad.length || (zone && !req.candidateTimeZone)) {
-    const cardId = deps.newId();
-    await deps.cards.create({
-      id: cardId,
-      tid: deps.user.tid,
-      userOid: deps.user.oid,
-      kind: 'form',
-      request: null,
-      createdAtMs: deps.now(),
-    });
+    const cardId = await newFormCard(deps);
     const notes = [
       ...(bad.length ? [`Not email addresses: ${bad.join(', ')}.`] : []),
       ...(zone && !req.candidateTimeZone ? [`"${zone}" is not an IANA time zone (e.g. Asia/Tokyo).`] : []),
