@@ -39,6 +39,21 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[i] as number;
 }
 
+/** A run's figures from its latencies (ms, sorted here), error count, statuses and duration (ms). */
+function summarize(latencies: number[], errors: number, statusCounts: Record<string, number>, elapsedMs: number): LoadResult {
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    errors,
+    statusCounts,
+    elapsedMs,
+    perSecond: (latencies.length / elapsedMs) * 1000,
+    medianMs: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
+    p99Ms: percentile(latencies, 99),
+  };
+}
+
 /** Options of {@link runOpenLoad}: requests at a fixed rate, whatever the answers' pace. */
 export interface OpenLoadOptions {
   url: string;
@@ -141,18 +156,7 @@ export async function runOpenLoad(o: OpenLoadOptions): Promise<LoadResult> {
   }
   await Promise.all(inflight);
   for (const c of idle) c.close();
-  const elapsedMs = performance.now() - started;
-  latencies.sort((a, b) => a - b);
-  return {
-    requests: latencies.length,
-    errors,
-    statusCounts,
-    elapsedMs,
-    perSecond: (latencies.length / elapsedMs) * 1000,
-    medianMs: percentile(latencies, 50),
-    p95Ms: percentile(latencies, 95),
-    p99Ms: percentile(latencies, 99),
-  };
+  return summarize(latencies, errors, statusCounts, performance.now() - started);
 }
 
 /** Runs the load; resolves when every worker stopped. */
@@ -195,18 +199,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     }
   };
   await Promise.all(Array.from({ length: o.concurrency }, worker));
-  const elapsedMs = performance.now() - started;
-  latencies.sort((a, b) => a - b);
-  return {
-    requests: latencies.length,
-    errors,
-    statusCounts,
-    elapsedMs,
-    perSecond: (latencies.length / elapsedMs) * 1000,
-    medianMs: percentile(latencies, 50),
-    p95Ms: percentile(latencies, 95),
-    p99Ms: percentile(latencies, 99),
-  };
+  return summarize(latencies, errors, statusCounts, performance.now() - started);
 }
 
 /** The request as bytes, once: request line, headers (Host, Content-Length), body. */

@@ -33,6 +33,7 @@ import { DisconnectDialog } from './disconnect';
 import { MailboxCheck } from './mailbox-check';
 import { PermissionsTable } from './permissions-table';
 import { ScopingScripts } from './scoping-scripts';
+import { useFactsStyles } from './facts-styles';
 
 const useStyles = makeStyles({
   page: {
@@ -50,16 +51,6 @@ const useStyles = makeStyles({
   card: { padding: tokens.spacingHorizontalL, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   form: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-end', flexWrap: 'wrap' },
   grow: { flexGrow: 1, minWidth: '220px', maxWidth: '420px' },
-  facts: {
-    display: 'grid',
-    gridTemplateColumns: 'minmax(140px, max-content) 1fr',
-    columnGap: tokens.spacingHorizontalL,
-    rowGap: tokens.spacingVerticalXS,
-    margin: 0,
-    '@media (max-width: 480px)': { gridTemplateColumns: '1fr' },
-  },
-  dt: { color: tokens.colorNeutralForeground3 },
-  dd: { margin: 0, wordBreak: 'break-word' },
   user: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
 });
 
@@ -227,6 +218,7 @@ export function TenantStatusView({
   navigate: (url: string) => void;
 }) {
   const s = useStyles();
+  const f = useFactsStyles();
   const label = STATUS_LABEL[status.consentStatus] ?? STATUS_LABEL.notConnected;
   const name = status.displayName ?? status.tid;
   return (
@@ -271,20 +263,20 @@ export function TenantStatusView({
             </MessageBarBody>
           </MessageBar>
         )}
-        <dl className={s.facts}>
-          <dt className={s.dt}>Tenant id</dt>
-          <dd className={s.dd}>{status.tid}</dd>
-          <dt className={s.dt}>Consent</dt>
-          <dd className={s.dd}>
+        <dl className={f.facts}>
+          <dt className={f.dt}>Tenant id</dt>
+          <dd className={f.dd}>{status.tid}</dd>
+          <dt className={f.dt}>Consent</dt>
+          <dd className={f.dd}>
             {label.text}
             {status.consentedAt ? `, ${when(status.consentedAt)}` : ''}
           </dd>
-          <dt className={s.dt}>Consenting admin</dt>
-          <dd className={s.dd}>{status.consentedBy ?? 'Not known (consent given in the Entra admin center)'}</dd>
-          <dt className={s.dt}>Microsoft cloud</dt>
-          <dd className={s.dd}>{status.cloud ?? '—'}</dd>
-          <dt className={s.dt}>Application (client) id</dt>
-          <dd className={s.dd}>
+          <dt className={f.dt}>Consenting admin</dt>
+          <dd className={f.dd}>{status.consentedBy ?? 'Not known (consent given in the Entra admin center)'}</dd>
+          <dt className={f.dt}>Microsoft cloud</dt>
+          <dd className={f.dd}>{status.cloud ?? '—'}</dd>
+          <dt className={f.dt}>Application (client) id</dt>
+          <dd className={f.dd}>
             {status.appId} ({status.credentialMode === 'tenant' ? 'your own app registration' : 'Convene’s multitenant app'})
           </dd>
         </dl>

@@ -45,19 +45,10 @@ import {
 } from '../../shared/app-registration';
 import { ApiError } from '../common/api-client';
 import type { AdminApi } from './admin-api';
+import { useFactsStyles } from './facts-styles';
 
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, maxWidth: '640px' },
-  facts: {
-    display: 'grid',
-    gridTemplateColumns: 'minmax(140px, max-content) 1fr',
-    columnGap: tokens.spacingHorizontalL,
-    rowGap: tokens.spacingVerticalXS,
-    margin: 0,
-    '@media (max-width: 480px)': { gridTemplateColumns: '1fr' },
-  },
-  dt: { color: tokens.colorNeutralForeground3 },
-  dd: { margin: 0, wordBreak: 'break-word' },
   pem: { fontFamily: tokens.fontFamilyMonospace },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
 });
@@ -103,6 +94,7 @@ export interface AppRegistrationCardProps {
 /** The section: current mode, the form, and "Go back to Convene's app". */
 export function AppRegistrationCard({ api, tid, orgName, onChanged, initial }: AppRegistrationCardProps) {
   const s = useStyles();
+  const f = useFactsStyles();
   const clientIdRef = useRef<HTMLInputElement>(null);
   const openButtonRef = useRef<HTMLButtonElement>(null);
   const removeButtonRef = useRef<HTMLButtonElement>(null);
@@ -268,19 +260,19 @@ export function AppRegistrationCard({ api, tid, orgName, onChanged, initial }: A
       {!current && !loadError && <Spinner size="tiny" label="Loading…" />}
 
       {current && (
-        <dl className={s.facts} data-testid="app-registration-status" data-mode={current.mode}>
-          <dt className={s.dt}>Convene signs in with</dt>
-          <dd className={s.dd}>{own ? 'Your own app registration' : 'Convene’s multitenant app'}</dd>
+        <dl className={f.facts} data-testid="app-registration-status" data-mode={current.mode}>
+          <dt className={f.dt}>Convene signs in with</dt>
+          <dd className={f.dd}>{own ? 'Your own app registration' : 'Convene’s multitenant app'}</dd>
           {own && (
             <>
-              <dt className={s.dt}>Application (client) id</dt>
-              <dd className={s.dd}>{current.clientId ?? '—'}</dd>
-              <dt className={s.dt}>Credential</dt>
-              <dd className={s.dd}>{credentialLabel(current.credentialType)} (stored encrypted; never shown again)</dd>
-              <dt className={s.dt}>Encryption key id</dt>
-              <dd className={s.dd}>{current.keyId ?? '—'}</dd>
-              <dt className={s.dt}>Stored</dt>
-              <dd className={s.dd}>{when(current.createdAt)}</dd>
+              <dt className={f.dt}>Application (client) id</dt>
+              <dd className={f.dd}>{current.clientId ?? '—'}</dd>
+              <dt className={f.dt}>Credential</dt>
+              <dd className={f.dd}>{credentialLabel(current.credentialType)} (stored encrypted; never shown again)</dd>
+              <dt className={f.dt}>Encryption key id</dt>
+              <dd className={f.dd}>{current.keyId ?? '—'}</dd>
+              <dt className={f.dt}>Stored</dt>
+              <dd className={f.dd}>{when(current.createdAt)}</dd>
             </>
           )}
         </dl>

@@ -27,7 +27,15 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AvailabilityRequestInput, AvailabilityResponse, BookedInterview, Interview, Person, Slot } from '../../shared/api';
+import {
+  MAX_DURATION_MINUTES,
+  type AvailabilityRequestInput,
+  type AvailabilityResponse,
+  type BookedInterview,
+  type Interview,
+  type Person,
+  type Slot,
+} from '../../shared/api';
 import { safeJoinUrl } from '../../shared/join-url';
 import { ApiProblem, SignInRequired, type TaskpaneApi } from './api';
 import type { TaskpaneAuth } from './auth';
@@ -487,7 +495,7 @@ export function App(props: AppProps) {
               type="number"
               inputMode="numeric"
               min={5}
-              max={480}
+              max={MAX_DURATION_MINUTES}
               step={5}
               value={values.durationMinutes}
               onChange={(_, d) => set('durationMinutes', d.value)}
